@@ -1,0 +1,45 @@
+// Error codes, texts, the fault->code table, and the exception the core throws.
+#pragma once
+#include <cstdint>
+#include <exception>
+#include <string>
+#include <string_view>
+
+#include "vix/constants.h"
+
+namespace vix {
+
+// A failure with its VIX error code and a one-line detail of the real cause.
+// The detail must never hold a secret: callers pass it through redact().
+class Error : public std::exception {
+public:
+    Error(std::int64_t code, std::string detail);
+    std::int64_t code() const noexcept { return code_; }
+    const std::string& detail() const noexcept { return detail_; }
+    const char* what() const noexcept override { return detail_.c_str(); }
+
+private:
+    std::int64_t code_;
+    std::string detail_;
+};
+
+// Result of a core API call, handed to the XS layer.
+struct Status {
+    std::int64_t code = VIX_OK;
+    std::string detail;
+    bool ok() const { return code == VIX_OK; }
+};
+
+// Text for (code & 0xFFFF); a generic text for codes we do not know.
+const char* error_text(std::int64_t code);
+// Constant name for (code & 0xFFFF), or nullptr.
+const char* error_name(std::int64_t code);
+
+// The one table mapping a vSphere fault type (e.g. "InvalidLogin") to a code.
+std::int64_t fault_to_code(std::string_view fault_type);
+
+// Makes a detail safe to show: removes every occurrence of each secret (raw
+// and XML-escaped), folds it onto one line and caps its length.
+std::string redact(std::string_view text, std::initializer_list<std::string_view> secrets);
+
+}  // namespace vix

@@ -1,0 +1,70 @@
+// SOAP envelopes (every value escaped, here and only here) and response
+// parsing: a result element or a fault whose type comes from the detail's
+// xsi:type.
+#pragma once
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "vix/secret.h"
+
+namespace tinyxml2 {
+class XMLDocument;
+class XMLElement;
+}  // namespace tinyxml2
+
+namespace vix {
+
+// Appends `text` with the five XML special characters escaped.
+void append_escaped(WipedString& out, std::string_view text);
+
+struct Param {
+    std::string_view name;
+    std::string_view value;
+};
+
+// <Method xmlns="urn:vim25"><_this type="T">V</_this><name>value</name>...</Method>
+// inside a SOAP envelope.
+void build_request(Secret& out, std::string_view method, std::string_view this_type, std::string_view this_value,
+                   std::initializer_list<Param> params);
+
+struct Fault {
+    std::string type;     // e.g. "InvalidLogin"; from detail xsi:type, else element name
+    std::string message;  // faultstring
+};
+
+// A parsed response. The document's text is wiped when the Reply is destroyed.
+class Reply {
+public:
+    Reply();
+    ~Reply();
+    Reply(Reply&&) noexcept;
+    Reply& operator=(Reply&&) noexcept;
+
+    bool is_fault() const { return fault_.has_value; }
+    const Fault& fault() const { return fault_.value; }
+    // The <MethodResponse> element's first <returnval>, or nullptr.
+    const tinyxml2::XMLElement* returnval() const { return returnval_; }
+
+    // Throws Error(VIX_E_INVALID_XML) when the body is not a SOAP envelope
+    // with either a fault or <{method}Response>.
+    static Reply parse(std::string_view body, std::string_view method);
+
+private:
+    std::unique_ptr<tinyxml2::XMLDocument> doc_;
+    const tinyxml2::XMLElement* returnval_ = nullptr;
+    struct {
+        bool has_value = false;
+        Fault value;
+    } fault_;
+};
+
+// Text of the first direct child element with this local name, or "".
+std::string child_text(const tinyxml2::XMLElement* parent, std::string_view local_name);
+const tinyxml2::XMLElement* child(const tinyxml2::XMLElement* parent, std::string_view local_name);
+
+std::string_view local_name(const char* qualified);
+
+}  // namespace vix

@@ -1,0 +1,311 @@
+#include "vix/host.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <memory>
+#include <mutex>
+#include <new>
+
+#include <openssl/ssl.h>
+
+#include "vix/config.h"
+#include "vix/endpoint.h"
+#include "vix/handles.h"
+#include "vix/http.h"
+#include "vix/tls.h"
+#include "vix/vim.h"
+
+#ifndef VIX_VERSION
+#define VIX_VERSION "0"
+#endif
+
+namespace vix {
+
+namespace {
+
+constexpr std::chrono::milliseconds kLogoutBudget{5000};
+constexpr std::chrono::milliseconds kExitBudget{10000};
+constexpr std::int64_t kApiLevel = 1;  // VIX_PROPERTY_HOST_API_VERSION
+
+struct HostSession {
+    std::int64_t provider = 0;
+    std::mutex mu;  // one request at a time on the connection
+    std::unique_ptr<Client> client;  // null for local providers
+    ServiceContent content;
+    std::chrono::milliseconds timeout{60000};
+
+    // fork child: drop our copy of the socket, say nothing to the server.
+    void abandon() noexcept {
+        if (client) client->abandon();
+    }
+};
+
+// The process's one piece of global state. Never destroyed: OpenSSL's own
+// exit handler may run before static destructors, so sessions still open at
+// exit are closed by disconnect_all() from Perl's END instead.
+HandleTable<HostSession>& table() {
+    static HandleTable<HostSession>* t = [] {
+        OPENSSL_init_ssl(0, nullptr);
+        return new HandleTable<HostSession>();
+    }();
+    return *t;
+}
+
+template <class F>
+Status guarded(F&& f) noexcept {
+    try {
+        f();
+        return {};
+    } catch (const Error& e) {
+        return {e.code(), e.detail()};
+    } catch (const std::bad_alloc&) {
+        return {VIX_E_OUT_OF_MEMORY, "out of memory"};
+    } catch (const std::exception& e) {
+        return {VIX_E_FAIL, std::string("internal error: ") + e.what()};
+    } catch (...) {
+        return {VIX_E_FAIL, "internal error"};
+    }
+}
+
+[[noreturn]] void invalid_arg(const std::string& why) { throw Error(VIX_E_INVALID_ARG, why); }
+
+void check_string(const StrArg& a, const char* name) {
+    if (a.kind == StrArg::NotString) invalid_arg(std::string(name) + " must be a string, not a reference");
+    if (a.kind == StrArg::Undef) return;
+    if (a.bytes.find('\0') != std::string_view::npos) invalid_arg(std::string(name) + " contains a NUL character");
+    if (!valid_utf8(a.bytes)) throw Error(VIX_E_INVALID_UTF8_STRING, std::string(name) + " is not valid UTF-8");
+}
+
+bool is_provider(std::int64_t v) {
+    return v == VIX_SERVICEPROVIDER_DEFAULT || v == VIX_SERVICEPROVIDER_VMWARE_SERVER ||
+           v == VIX_SERVICEPROVIDER_VMWARE_WORKSTATION || v == VIX_SERVICEPROVIDER_VMWARE_PLAYER ||
+           v == VIX_SERVICEPROVIDER_VMWARE_VI_SERVER || v == VIX_SERVICEPROVIDER_VMWARE_WORKSTATION_SHARED;
+}
+
+// SPEC section 2, in parameter order: the first failing rule decides.
+void check_arguments(const ConnectArgs& a) {
+    if (a.api_version.kind != IntArg::Int || (a.api_version.value != VIX_API_VERSION && a.api_version.value != 1))
+        invalid_arg("apiVersion must be VIX_API_VERSION");
+    if (a.host_type.kind != IntArg::Int || !is_provider(a.host_type.value))
+        invalid_arg("hostType is not a VIX_SERVICEPROVIDER_* value");
+    check_string(a.host_name, "hostName");
+    check_string(a.user_name, "userName");
+    check_string(a.password, "password");
+    constexpr std::int64_t kRetiredBit = 0x8;
+    if (a.options.kind != IntArg::Int ||
+        (a.options.value & ~(VIX_HOSTOPTION_VERIFY_SSL_CERT | kRetiredBit)) != 0)
+        invalid_arg("options may only hold VIX_HOSTOPTION_VERIFY_SSL_CERT");
+    if (a.property_list.kind == IntArg::NotInt ||
+        (a.property_list.kind == IntArg::Int && a.property_list.value != VIX_INVALID_HANDLE))
+        invalid_arg("propertyListHandle must be VIX_INVALID_HANDLE");
+}
+
+std::string find_vmrun() {
+    std::string path = std::getenv("PATH") ? std::getenv("PATH") : "";
+    std::vector<std::string> dirs;
+    for (std::size_t start = 0; start <= path.size();) {
+        std::size_t end = path.find(':', start);
+        if (end == std::string::npos) end = path.size();
+        if (end > start) dirs.push_back(path.substr(start, end - start));
+        start = end + 1;
+    }
+    for (const char* d : {"/usr/bin", "/usr/local/bin", "/usr/lib/vmware/bin"}) dirs.push_back(d);
+    for (const std::string& d : dirs) {
+        const std::string candidate = d + "/vmrun";
+        if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+    }
+    return {};
+}
+
+std::shared_ptr<HostSession> connect_local(const ConnectArgs& a) {
+    const std::int64_t provider = a.host_type.value;
+    if (a.host_name.kind == StrArg::Bytes && !a.host_name.bytes.empty()) {
+        std::string h(a.host_name.bytes);
+        for (char& c : h) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (h != "localhost")
+            throw Error(VIX_E_NOT_FOR_REMOTE_HOST,
+                        "Workstation and Player connect to the local host only; use VIX_SERVICEPROVIDER_VMWARE_VI_SERVER "
+                        "for a remote host");
+    }
+    const std::string vmrun = find_vmrun();
+    const bool player = provider == VIX_SERVICEPROVIDER_VMWARE_PLAYER;
+    if (vmrun.empty())
+        throw Error(player ? VIX_E_WRAPPER_PLAYER_NOT_INSTALLED : VIX_E_WRAPPER_WORKSTATION_NOT_INSTALLED,
+                    std::string("no local VMware ") + (player ? "Player" : "Workstation") +
+                        " installation found (vmrun is not on PATH or in /usr/bin)");
+    auto s = std::make_shared<HostSession>();
+    s->provider = provider;
+    s->content.full_name = std::string("VMware ") + (player ? "Player" : "Workstation") + " (local, " + vmrun + ")";
+    return s;
+}
+
+std::shared_ptr<HostSession> connect_vi(const ConnectArgs& a) {
+    if (a.host_name.kind != StrArg::Bytes || a.host_name.bytes.empty())
+        throw Error(VIX_E_INVALID_HOSTNAME_SPECIFICATION, "no host name given");
+    const Endpoint ep = parse_endpoint(a.host_name.bytes);
+    const bool login_with_password = a.user_name.kind == StrArg::Bytes && a.password.kind == StrArg::Bytes;
+    const bool clone = a.user_name.kind == StrArg::Undef && a.password.kind == StrArg::Bytes;
+    if (!login_with_password && !clone)
+        invalid_arg("a user name and password are required (or undef and a clone ticket as the password)");
+
+    const Settings settings = load_settings(a.options.value);
+    const Deadline dl(settings.connect_timeout);
+    auto tls = std::make_shared<const TlsContext>(settings);
+
+    auto s = std::make_shared<HostSession>();
+    s->provider = a.host_type.value;
+    s->timeout = settings.connect_timeout;
+    s->client = std::make_unique<Client>(ep, std::move(tls), "VMware-Vix-Simple/" VIX_VERSION);
+    s->content = retrieve_service_content(*s->client, dl);
+    if (login_with_password)
+        login(*s->client, s->content, a.user_name.bytes, a.password.bytes, dl);
+    else
+        clone_session(*s->client, s->content, a.password.bytes, dl);
+    return s;
+}
+
+void finish(HostSession& s, std::chrono::milliseconds budget) noexcept {
+    std::lock_guard<std::mutex> lk(s.mu);
+    if (!s.client) return;
+    const Deadline dl(std::min({budget, s.timeout, kLogoutBudget}));
+    try {
+        logout(*s.client, s.content, dl);
+    } catch (...) {
+        // Best effort: the session will expire on the server.
+    }
+    s.client->shutdown(dl);
+}
+
+}  // namespace
+
+bool valid_utf8(std::string_view s) noexcept {
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    const auto* end = p + s.size();
+    while (p < end) {
+        const unsigned c = *p;
+        if (c < 0x80) {
+            ++p;
+            continue;
+        }
+        int n;
+        unsigned cp;
+        if (c >= 0xC2 && c <= 0xDF) {
+            n = 1;
+            cp = c & 0x1F;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            n = 2;
+            cp = c & 0x0F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            n = 3;
+            cp = c & 0x07;
+        } else {
+            return false;
+        }
+        if (end - p <= n) return false;
+        for (int i = 1; i <= n; ++i) {
+            if ((p[i] & 0xC0) != 0x80) return false;
+            cp = (cp << 6) | (p[i] & 0x3F);
+        }
+        if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return false;
+        p += n + 1;
+    }
+    return true;
+}
+
+Status host_connect(const ConnectArgs& args, int& handle) noexcept {
+    handle = VIX_INVALID_HANDLE;
+    return guarded([&] {
+        check_arguments(args);
+        const std::int64_t provider = args.host_type.value;
+        if (provider == VIX_SERVICEPROVIDER_VMWARE_SERVER)
+            throw Error(VIX_E_NOT_SUPPORTED,
+                        "VMware Server 1.0 (authd) is not supported; reach ESXi, vCenter and Server 2.0 with "
+                        "VIX_SERVICEPROVIDER_VMWARE_VI_SERVER");
+        const bool vi = provider == VIX_SERVICEPROVIDER_VMWARE_VI_SERVER ||
+                        provider == VIX_SERVICEPROVIDER_VMWARE_WORKSTATION_SHARED;
+        std::shared_ptr<HostSession> s = vi ? connect_vi(args) : connect_local(args);
+        const int h = table().insert(s);
+        if (h == 0) {
+            finish(*s, kLogoutBudget);
+            throw Error(VIX_E_OUT_OF_MEMORY, "no handle left in this process");
+        }
+        handle = h;
+    });
+}
+
+void host_disconnect(int handle) noexcept {
+    (void)guarded([&] {
+        if (std::shared_ptr<HostSession> s = table().remove(handle)) finish(*s, kLogoutBudget);
+    });
+}
+
+std::int64_t handle_type(int handle) noexcept {
+    std::int64_t type = VIX_HANDLETYPE_NONE;
+    (void)guarded([&] {
+        if (table().find(handle)) type = VIX_HANDLETYPE_HOST;
+    });
+    return type;
+}
+
+Status get_properties(int handle, const std::vector<IntArg>& ids, std::vector<PropertyValue>& out) noexcept {
+    out.clear();
+    return guarded([&] {
+        std::shared_ptr<HostSession> s = table().find(handle);
+        if (!s) throw Error(VIX_E_INVALID_HANDLE, "handle " + std::to_string(handle) + " is not a live host handle");
+        for (const IntArg& id : ids) {
+            PropertyValue v;
+            const std::int64_t n = id.kind == IntArg::Int ? id.value : -1;
+            if (n == VIX_PROPERTY_HOST_HOSTTYPE) {
+                v.number = s->provider;
+            } else if (n == VIX_PROPERTY_HOST_API_VERSION) {
+                v.number = kApiLevel;
+            } else if (n == VIX_PROPERTY_HOST_SOFTWARE_VERSION) {
+                v.is_string = true;
+                v.text = s->content.full_name;
+            } else {
+                out.clear();
+                throw Error(VIX_E_UNRECOGNIZED_PROPERTY,
+                            id.kind == IntArg::Int ? "property " + std::to_string(n) + " is not a host property"
+                                                   : std::string("property id is not an integer"));
+            }
+            out.push_back(std::move(v));
+        }
+    });
+}
+
+Status acquire_clone_ticket(int handle, Secret& ticket) noexcept {
+    ticket.wipe();
+    return guarded([&] {
+        std::shared_ptr<HostSession> s = table().find(handle);
+        if (!s) throw Error(VIX_E_INVALID_HANDLE, "handle " + std::to_string(handle) + " is not a live host handle");
+        if (!s->client) throw Error(VIX_E_NOT_SUPPORTED, "clone tickets exist only for vSphere sessions");
+        std::lock_guard<std::mutex> lk(s->mu);
+        const Deadline dl(s->timeout);
+        ticket = vix::acquire_clone_ticket(*s->client, s->content, dl);
+    });
+}
+
+void disconnect_all() noexcept {
+    (void)guarded([&] {
+        const Deadline total(kExitBudget);
+        for (const std::shared_ptr<HostSession>& s : table().remove_all()) {
+            if (total.passed()) {
+                s->abandon();
+            } else {
+                finish(*s, std::chrono::milliseconds(total.remaining_ms()));
+            }
+        }
+    });
+}
+
+std::size_t open_handle_count() noexcept {
+    std::size_t n = 0;
+    (void)guarded([&] { n = table().size(); });
+    return n;
+}
+
+}  // namespace vix
