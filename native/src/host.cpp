@@ -43,16 +43,24 @@ struct HostSession {
     }
 };
 
-// The process's one piece of global state. Never destroyed: OpenSSL's own
-// exit handler may run before static destructors, so sessions still open at
-// exit are closed by disconnect_all() from Perl's END instead.
-HandleTable<HostSession>& table() {
-    static HandleTable<HostSession>* t = [] {
+// The process's one piece of global state: the handle table, and beside it
+// the cache of immutable TLS contexts its sessions share. Never destroyed:
+// OpenSSL's own exit handler may run before static destructors, so sessions
+// still open at exit are closed by disconnect_all() from Perl's END instead.
+struct Runtime {
+    HandleTable<HostSession> handles;
+    TlsContextCache tls;
+};
+
+Runtime& runtime() {
+    static Runtime* r = [] {
         OPENSSL_init_ssl(0, nullptr);
-        return new HandleTable<HostSession>();
+        return new Runtime();
     }();
-    return *t;
+    return *r;
 }
+
+HandleTable<HostSession>& table() { return runtime().handles; }
 
 template <class F>
 Status guarded(F&& f) noexcept {
@@ -153,7 +161,7 @@ std::shared_ptr<HostSession> connect_vi(const ConnectArgs& a) {
 
     const Settings settings = load_settings(a.options.value);
     const Deadline dl(settings.connect_timeout);
-    auto tls = std::make_shared<const TlsContext>(settings);
+    std::shared_ptr<const TlsContext> tls = runtime().tls.get(settings);
 
     auto s = std::make_shared<HostSession>();
     s->provider = a.host_type.value;

@@ -1,5 +1,6 @@
 #include "vix/http.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -59,7 +60,7 @@ static Addresses resolve(const Endpoint& ep, const Deadline& dl) {
     addrinfo hints{};
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_NUMERICSERV | (ep.host_is_ip ? AI_NUMERICHOST : 0);
+    hints.ai_flags = AI_NUMERICSERV;
     const std::string port = std::to_string(ep.port);
     Addresses out;
 
@@ -73,11 +74,27 @@ static Addresses resolve(const Endpoint& ep, const Deadline& dl) {
             if (res) freeaddrinfo(res);
         }
     };
+    if (ep.host_is_ip) {  // a literal: no lookup at all
+        sockaddr_storage ss{};
+        socklen_t len = 0;
+        if (auto* v4 = reinterpret_cast<sockaddr_in*>(&ss); inet_pton(AF_INET, ep.host.c_str(), &v4->sin_addr) == 1) {
+            v4->sin_family = AF_INET;
+            v4->sin_port = htons(ep.port);
+            len = sizeof(sockaddr_in);
+        } else if (auto* v6 = reinterpret_cast<sockaddr_in6*>(&ss);
+                   inet_pton(AF_INET6, ep.host.c_str(), &v6->sin6_addr) == 1) {
+            v6->sin6_family = AF_INET6;
+            v6->sin6_port = htons(ep.port);
+            len = sizeof(sockaddr_in6);
+        } else {
+            throw Error(VIX_E_NET_HTTP_COULDNT_RESOLVE_HOST, "resolve: bad address \"" + ep.host + "\"");
+        }
+        out.addrs.push_back(ss);
+        out.lens.push_back(len);
+        return out;
+    }
     auto job = std::make_shared<Lookup>();
-    if (ep.host_is_ip) {
-        job->rc = getaddrinfo(ep.host.c_str(), port.c_str(), &hints, &job->res);
-        job->done = true;
-    } else {
+    {
         std::thread([job, host = ep.host, port, hints] {
             addrinfo* res = nullptr;
             const int rc = getaddrinfo(host.c_str(), port.c_str(), &hints, &res);

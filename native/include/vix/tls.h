@@ -1,6 +1,7 @@
 // Settings -> OpenSSL context and peer verification (SPEC section 5).
 #pragma once
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,20 @@ private:
     bool verify_ = false;
     std::vector<unsigned char> pin_;
     const EVP_MD* pin_md_ = nullptr;
+};
+
+// One TlsContext per distinct set of TLS settings, shared by every session
+// that uses them: building an SSL_CTX costs CPU on each connect and memory in
+// each open session. The key holds the CA files' identity (inode, size,
+// mtime), so an edited CA file is read again; a failure is never cached.
+class TlsContextCache {
+public:
+    std::shared_ptr<const TlsContext> get(const Settings& settings);
+
+private:
+    std::mutex mu_;
+    std::string key_;
+    std::shared_ptr<const TlsContext> ctx_;
 };
 
 // "AB:cd:..." (SHA-256 or SHA-1) -> bytes; empty on a malformed value.
