@@ -136,10 +136,12 @@ GetHandleType(handle)
     RETVAL
 
 const char*
-GetErrorText(err, ...)
+GetErrorText(err, locale = NULL)
     SV* err
+    SV* locale
   CODE:
     /* The optional locale is accepted and ignored, as in the original. */
+    PERL_UNUSED_VAR(locale);
     RETVAL = vix::error_text((std::int64_t)SvIV(err));
   OUTPUT:
     RETVAL

@@ -93,15 +93,52 @@ bool is_provider(std::int64_t v) {
            v == VIX_SERVICEPROVIDER_VMWARE_VI_SERVER || v == VIX_SERVICEPROVIDER_VMWARE_WORKSTATION_SHARED;
 }
 
-// SPEC section 2, in parameter order: the first failing rule decides.
-void check_arguments(const ConnectArgs& a) {
+bool is_vi(std::int64_t provider) {
+    return provider == VIX_SERVICEPROVIDER_VMWARE_VI_SERVER || provider == VIX_SERVICEPROVIDER_VMWARE_WORKSTATION_SHARED;
+}
+
+bool is_local(std::int64_t provider) {
+    return provider == VIX_SERVICEPROVIDER_DEFAULT || provider == VIX_SERVICEPROVIDER_VMWARE_WORKSTATION ||
+           provider == VIX_SERVICEPROVIDER_VMWARE_PLAYER;
+}
+
+// What the arguments ask for, once every rule has passed.
+struct Request {
+    Endpoint endpoint;  // vSphere providers only
+    bool clone = false;  // userName undef: the password is a clone ticket
+};
+
+// Every argument rule (SPEC sections 2 to 4), in parameter order: the first
+// failing rule decides. Nothing here touches the network.
+Request check_arguments(const ConnectArgs& a) {
+    Request r;
     if (a.api_version.kind != IntArg::Int || (a.api_version.value != VIX_API_VERSION && a.api_version.value != 1))
         invalid_arg("apiVersion must be VIX_API_VERSION");
     if (a.host_type.kind != IntArg::Int || !is_provider(a.host_type.value))
         invalid_arg("hostType is not a VIX_SERVICEPROVIDER_* value");
+    const std::int64_t provider = a.host_type.value;
+
     check_string(a.host_name, "hostName");
+    if (is_vi(provider)) {
+        if (a.host_name.kind != StrArg::Bytes) throw Error(VIX_E_INVALID_HOSTNAME_SPECIFICATION, "no host name given");
+        r.endpoint = parse_endpoint(a.host_name.bytes);
+    } else if (is_local(provider) && a.host_name.kind == StrArg::Bytes && !a.host_name.bytes.empty()) {
+        std::string h(a.host_name.bytes);
+        for (char& c : h) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (h != "localhost")
+            throw Error(VIX_E_NOT_FOR_REMOTE_HOST,
+                        "Workstation and Player connect to the local host only; use "
+                        "VIX_SERVICEPROVIDER_VMWARE_VI_SERVER for a remote host");
+    }
+    // hostPort is ignored, as documented.
     check_string(a.user_name, "userName");
     check_string(a.password, "password");
+    if (is_vi(provider)) {
+        const bool login = a.user_name.kind == StrArg::Bytes && a.password.kind == StrArg::Bytes;
+        r.clone = a.user_name.kind == StrArg::Undef && a.password.kind == StrArg::Bytes;
+        if (!login && !r.clone)
+            invalid_arg("a user name and password are required (or undef and a clone ticket as the password)");
+    }
     constexpr std::int64_t kRetiredBit = 0x8;
     if (a.options.kind != IntArg::Int ||
         (a.options.value & ~(VIX_HOSTOPTION_VERIFY_SSL_CERT | kRetiredBit)) != 0)
@@ -109,6 +146,7 @@ void check_arguments(const ConnectArgs& a) {
     if (a.property_list.kind == IntArg::NotInt ||
         (a.property_list.kind == IntArg::Int && a.property_list.value != VIX_INVALID_HANDLE))
         invalid_arg("propertyListHandle must be VIX_INVALID_HANDLE");
+    return r;
 }
 
 std::string find_vmrun() {
@@ -130,14 +168,6 @@ std::string find_vmrun() {
 
 std::shared_ptr<HostSession> connect_local(const ConnectArgs& a) {
     const std::int64_t provider = a.host_type.value;
-    if (a.host_name.kind == StrArg::Bytes && !a.host_name.bytes.empty()) {
-        std::string h(a.host_name.bytes);
-        for (char& c : h) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        if (h != "localhost")
-            throw Error(VIX_E_NOT_FOR_REMOTE_HOST,
-                        "Workstation and Player connect to the local host only; use VIX_SERVICEPROVIDER_VMWARE_VI_SERVER "
-                        "for a remote host");
-    }
     const std::string vmrun = find_vmrun();
     const bool player = provider == VIX_SERVICEPROVIDER_VMWARE_PLAYER;
     if (vmrun.empty())
@@ -150,15 +180,7 @@ std::shared_ptr<HostSession> connect_local(const ConnectArgs& a) {
     return s;
 }
 
-std::shared_ptr<HostSession> connect_vi(const ConnectArgs& a) {
-    if (a.host_name.kind != StrArg::Bytes || a.host_name.bytes.empty())
-        throw Error(VIX_E_INVALID_HOSTNAME_SPECIFICATION, "no host name given");
-    const Endpoint ep = parse_endpoint(a.host_name.bytes);
-    const bool login_with_password = a.user_name.kind == StrArg::Bytes && a.password.kind == StrArg::Bytes;
-    const bool clone = a.user_name.kind == StrArg::Undef && a.password.kind == StrArg::Bytes;
-    if (!login_with_password && !clone)
-        invalid_arg("a user name and password are required (or undef and a clone ticket as the password)");
-
+std::shared_ptr<HostSession> connect_vi(const ConnectArgs& a, const Request& r) {
     const Settings settings = load_settings(a.options.value);
     const Deadline dl(settings.connect_timeout);
     std::shared_ptr<const TlsContext> tls = runtime().tls.get(settings);
@@ -166,9 +188,9 @@ std::shared_ptr<HostSession> connect_vi(const ConnectArgs& a) {
     auto s = std::make_shared<HostSession>();
     s->provider = a.host_type.value;
     s->timeout = settings.connect_timeout;
-    s->client = std::make_unique<Client>(ep, std::move(tls), "VMware-Vix-Simple/" VIX_VERSION);
+    s->client = std::make_unique<Client>(r.endpoint, std::move(tls), "VMware-Vix-Simple/" VIX_VERSION);
     s->content = retrieve_service_content(*s->client, dl);
-    if (login_with_password)
+    if (!r.clone)
         login(*s->client, s->content, a.user_name.bytes, a.password.bytes, dl);
     else
         clone_session(*s->client, s->content, a.password.bytes, dl);
@@ -227,15 +249,13 @@ bool valid_utf8(std::string_view s) noexcept {
 Status host_connect(const ConnectArgs& args, int& handle) noexcept {
     handle = VIX_INVALID_HANDLE;
     return guarded([&] {
-        check_arguments(args);
+        const Request request = check_arguments(args);
         const std::int64_t provider = args.host_type.value;
         if (provider == VIX_SERVICEPROVIDER_VMWARE_SERVER)
             throw Error(VIX_E_NOT_SUPPORTED,
                         "VMware Server 1.0 (authd) is not supported; reach ESXi, vCenter and Server 2.0 with "
                         "VIX_SERVICEPROVIDER_VMWARE_VI_SERVER");
-        const bool vi = provider == VIX_SERVICEPROVIDER_VMWARE_VI_SERVER ||
-                        provider == VIX_SERVICEPROVIDER_VMWARE_WORKSTATION_SHARED;
-        std::shared_ptr<HostSession> s = vi ? connect_vi(args) : connect_local(args);
+        std::shared_ptr<HostSession> s = is_vi(provider) ? connect_vi(args, request) : connect_local(args);
         const int h = table().insert(s);
         if (h == 0) {
             finish(*s, kLogoutBudget);

@@ -14,8 +14,13 @@ static constexpr std::string_view kSoapAction = "urn:vim25/6.5";
 // One call: POST, then "200 or 500 means parse the envelope", any other
 // status is a transport error. Faults map through fault_to_code().
 static Reply call(Client& c, std::string_view method, const Secret& request, const Deadline& dl,
-                  std::initializer_list<std::string_view> secrets) {
+                  std::string_view secret) {
     HttpResponse r = c.post(kSoapAction, request.view(), dl);
+    // The cookie as sent (often quoted) and bare: neither may reach a detail.
+    std::string_view cookie = c.session_cookie();
+    std::string_view bare = cookie;
+    if (bare.size() >= 2 && bare.front() == '"' && bare.back() == '"') bare = bare.substr(1, bare.size() - 2);
+    const std::initializer_list<std::string_view> secrets = {secret, cookie, bare};
     const std::string where = c.endpoint().url();
     if (r.status != 200 && r.status != 500) {
         // A fault under another status still counts as a fault.
@@ -54,7 +59,7 @@ static Reply call(Client& c, std::string_view method, const Secret& request, con
 ServiceContent retrieve_service_content(Client& c, const Deadline& dl) {
     Secret req;
     build_request(req, "RetrieveServiceContent", "ServiceInstance", "ServiceInstance", {});
-    Reply reply = call(c, "RetrieveServiceContent", req, dl, {});
+    Reply reply = call(c, "RetrieveServiceContent", req, dl, "");
     const tinyxml2::XMLElement* rv = reply.returnval();
     ServiceContent sc;
     sc.session_manager = child_text(rv, "sessionManager");
@@ -78,21 +83,21 @@ void login(Client& c, const ServiceContent& sc, std::string_view user, std::stri
            const Deadline& dl) {
     Secret req;
     build_request(req, "Login", "SessionManager", sc.session_manager, {{"userName", user}, {"password", password}});
-    call(c, "Login", req, dl, {password});
+    call(c, "Login", req, dl, password);
     require_cookie(c, "Login");
 }
 
 void clone_session(Client& c, const ServiceContent& sc, std::string_view ticket, const Deadline& dl) {
     Secret req;
     build_request(req, "CloneSession", "SessionManager", sc.session_manager, {{"cloneTicket", ticket}});
-    call(c, "CloneSession", req, dl, {ticket});
+    call(c, "CloneSession", req, dl, ticket);
     require_cookie(c, "CloneSession");
 }
 
 Secret acquire_clone_ticket(Client& c, const ServiceContent& sc, const Deadline& dl) {
     Secret req;
     build_request(req, "AcquireCloneTicket", "SessionManager", sc.session_manager, {});
-    Reply reply = call(c, "AcquireCloneTicket", req, dl, {});
+    Reply reply = call(c, "AcquireCloneTicket", req, dl, "");
     const char* t = reply.returnval() ? reply.returnval()->GetText() : nullptr;
     if (!t || !*t) throw Error(VIX_E_INVALID_XML, "AcquireCloneTicket: response has no ticket");
     return Secret(t);
@@ -101,7 +106,7 @@ Secret acquire_clone_ticket(Client& c, const ServiceContent& sc, const Deadline&
 void logout(Client& c, const ServiceContent& sc, const Deadline& dl) {
     Secret req;
     build_request(req, "Logout", "SessionManager", sc.session_manager, {});
-    call(c, "Logout", req, dl, {});
+    call(c, "Logout", req, dl, "");
 }
 
 }  // namespace vix

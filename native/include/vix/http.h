@@ -85,6 +85,8 @@ public:
 
     const Endpoint& endpoint() const { return ep_; }
     bool has_session_cookie() const { return !cookie_.empty(); }
+    // Only for redacting error details: a server may echo the cookie back.
+    std::string_view session_cookie() const { return cookie_.view(); }
     void shutdown(const Deadline& dl) { conn_.shutdown(dl); }
     void abandon() noexcept { conn_.abandon(); }
 
