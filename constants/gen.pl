@@ -6,6 +6,7 @@
 use strict;
 use warnings;
 use File::Basename qw(dirname);
+use File::Path qw(make_path);
 use File::Spec;
 use Getopt::Long qw(GetOptions);
 
@@ -45,6 +46,7 @@ for my $c (@constants) {
 
 sub write_atomically {
     my ($path, $content) = @_;
+    make_path(dirname($path));    # a fresh clone has no lib/VMware/Vix/API/ yet
     my $tmp = "$path.tmp$$";
     open my $fh, '>', $tmp or die "$tmp: $!\n";
     print {$fh} $content;

@@ -16,10 +16,10 @@ struct WipingAllocator {
     WipingAllocator() noexcept = default;
     template <class U>
     WipingAllocator(const WipingAllocator<U>&) noexcept {}
-    T* allocate(std::size_t n) { return std::allocator<T>{}.allocate(n); }
+    T* allocate(std::size_t n) { return static_cast<T*>(::operator new(n * sizeof(T))); }
     void deallocate(T* p, std::size_t n) noexcept {
         OPENSSL_cleanse(p, n * sizeof(T));
-        std::allocator<T>{}.deallocate(p, n);
+        ::operator delete(static_cast<void*>(p), n * sizeof(T));
     }
     template <class U>
     bool operator==(const WipingAllocator<U>&) const noexcept { return true; }
