@@ -7,9 +7,11 @@
 
 namespace vix {
 
-// vim25 version sent in SOAPAction. 6.5 is understood by every ESXi and
-// vCenter in support today; asking the server first would cost a round trip.
-static constexpr std::string_view kSoapAction = "urn:vim25/6.5";
+// vim25 version sent in SOAPAction. Servers accept every older version and
+// refuse newer ones they do not know, and the five calls made here exist
+// unchanged since 5.5: so 5.5 reaches ESXi 5.5 to today's vCenter without
+// asking the server first (which would cost a round trip).
+static constexpr std::string_view kSoapAction = "urn:vim25/5.5";
 
 // One call: POST, then "200 or 500 means parse the envelope", any other
 // status is a transport error. Faults map through fault_to_code().
