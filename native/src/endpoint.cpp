@@ -26,10 +26,13 @@ static std::string_view trim(std::string_view s) {
 [[noreturn]] static void malformed(std::string_view input, const char* why) {
     // The input is quoted (shortened) so the user sees what was wrong, minus
     // any user:password@ part, which must never reach a detail.
-    std::string shown(input.substr(0, 200));
+    // A password may hold '/', '?', '#' or '@': everything up to the last '@'
+    // is masked (too much, at worst, when a path holds an '@').
+    std::string shown(input);
     const std::size_t start = shown.find("://") == std::string::npos ? 0 : shown.find("://") + 3;
-    const std::size_t at = shown.rfind('@', shown.find('/', start));
+    const std::size_t at = shown.rfind('@');
     if (at != std::string::npos && at >= start) shown.replace(start, at - start, "***");
+    shown.resize(std::min<std::size_t>(shown.size(), 200));
     throw Error(VIX_E_NET_HTTP_URL_MALFORMAT, "malformed host name \"" + shown + "\": " + why);
 }
 

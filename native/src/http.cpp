@@ -14,6 +14,7 @@
 #include <condition_variable>
 #include <cstring>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -357,61 +358,84 @@ HttpResponse Connection::exchange(std::string_view request, const Deadline& dl, 
     write_all(request, dl);
 
     using Body = http::basic_string_body<char, std::char_traits<char>, WipingAllocator<char>>;
-    http::response_parser<Body, WipingAllocator<char>> parser;
-    parser.body_limit(kMaxBody);
-    parser.header_limit(64 * 1024);
-    parser.eager(true);
+    using Parser = http::response_parser<Body, WipingAllocator<char>>;
     boost::beast::basic_flat_buffer<WipingAllocator<char>> buf;
+    const auto fail = [&](const std::string& why) {
+        const std::string where = ep_.authority();
+        abandon();
+        throw Error(VIX_E_NET_HTTP_TRANSFER, "read: " + where + why);
+    };
 
-    for (;;) {
-        auto space = buf.prepare(16 * 1024);
-        const std::size_t n = read_some(static_cast<char*>(space.data()), space.size(), dl);
-        boost::beast::error_code ec;
-        if (n == 0) {
-            parser.put_eof(ec);
-            if (!ec && parser.is_done()) break;
-            const std::string where = ep_.authority();
-            abandon();
-            throw Error(VIX_E_NET_HTTP_TRANSFER, std::string("read: ") + where + " closed the connection " +
-                                                     (received ? "in the middle of the response" : "without a response"));
-        }
-        received = true;
-        buf.commit(n);
-        while (buf.size() > 0 && !parser.is_done()) {
-            const std::size_t used = parser.put(buf.data(), ec);
-            buf.consume(used);
-            if (ec == http::error::need_more) {
-                ec = {};
+    // Interim 1xx responses are skipped (RFC 9110); bounded like everything
+    // else by the deadline, and by a count.
+    for (int interim = 0;; ++interim) {
+        if (interim > 10) fail(" sent more than 10 interim (1xx) responses");
+        std::optional<Parser> parser;
+        parser.emplace();
+        parser->body_limit(kMaxBody);
+        parser->header_limit(64 * 1024);
+        // Headers first, without the body: Beast 1.74 loses the body_limit
+        // error when body bytes arrive with the header, so the declared
+        // length is checked here before any of the body is taken.
+        parser->eager(false);
+        bool header_checked = false;
+
+        for (;;) {
+            boost::beast::error_code ec;
+            while (buf.size() > 0 && !parser->is_done()) {
+                const std::size_t used = parser->put(buf.data(), ec);
+                buf.consume(used);
+                if (ec == http::error::need_more) {
+                    ec = {};
+                    break;
+                }
+                if (ec == http::error::body_limit) fail(" sent a response larger than the 32 MiB limit");
+                if (ec) fail(" sent a bad HTTP response: " + ec.message());
+                if (parser->is_header_done() && !header_checked) {
+                    header_checked = true;
+                    const auto length = parser->content_length();
+                    if (length && *length > kMaxBody) fail(" announced a response larger than the 32 MiB limit");
+                    parser->eager(true);
+                }
+                if (used == 0) break;
+            }
+            if (parser->is_done()) break;
+
+            auto space = buf.prepare(16 * 1024);
+            const std::size_t n = read_some(static_cast<char*>(space.data()), space.size(), dl);
+            if (n == 0) {
+                // End of stream: complete only for a close-delimited body
+                // that has begun; before any byte it is no response at all.
+                if (!parser->got_some()) fail(received ? " closed the connection in the middle of the response"
+                                                       : " closed the connection without a response");
+                parser->put_eof(ec);
+                if (ec || !parser->is_done()) fail(" closed the connection in the middle of the response");
                 break;
             }
-            if (ec) {
-                const std::string where = ep_.authority();
-                abandon();
-                if (ec == http::error::body_limit)
-                    throw Error(VIX_E_NET_HTTP_TRANSFER,
-                                "read: response from " + where + " is larger than the 32 MiB limit");
-                throw Error(VIX_E_NET_HTTP_TRANSFER, "read: bad HTTP response from " + where + ": " + ec.message());
+            received = true;
+            buf.commit(n);
+        }
+
+        auto& msg = parser->get();
+        const unsigned status = msg.result_int();
+        if (status >= 100 && status < 200 && status != 101) continue;
+
+        HttpResponse r;
+        r.status = status;
+        r.reason = std::string(msg.reason().substr(0, 100));
+        r.keep_alive = msg.keep_alive();
+        for (const auto& field : msg) {
+            if (field.name() == http::field::set_cookie) {
+                std::string_view v = cookie_value(std::string_view(field.value().data(), field.value().size()));
+                if (!v.empty()) r.session_cookie = Secret(v);
+            } else if (field.name() == http::field::location) {
+                r.location = std::string(field.value().substr(0, 4096));
             }
         }
-        if (parser.is_done()) break;
+        r.body = std::move(msg.body());
+        if (!r.keep_alive) abandon();
+        return r;
     }
-
-    auto& msg = parser.get();
-    HttpResponse r;
-    r.status = msg.result_int();
-    r.reason = std::string(msg.reason().substr(0, 100));
-    r.keep_alive = msg.keep_alive();
-    for (const auto& field : msg) {
-        if (field.name() == http::field::set_cookie) {
-            std::string_view v = cookie_value(std::string_view(field.value().data(), field.value().size()));
-            if (!v.empty()) r.session_cookie = Secret(v);
-        } else if (field.name() == http::field::location) {
-            r.location = std::string(field.value().substr(0, 4096));
-        }
-    }
-    r.body = std::move(msg.body());
-    if (!r.keep_alive) abandon();
-    return r;
 }
 
 void Connection::shutdown(const Deadline& dl) {

@@ -81,7 +81,17 @@ TEST_CASE("endpoint: the detail never repeats a password given inside the URL") 
     } catch (const Error& e) {
         REQUIRE(e.code() == VIX_E_NET_HTTP_URL_MALFORMAT);
         REQUIRE(e.detail().find("hunter2") == std::string::npos);
-        REQUIRE(e.detail().find('\n') == std::string::npos);
+    }
+    for (const char* url : {"https://root:s3/cr3t@127.0.0.1:443/sdk", "root:s3/cr3t@127.0.0.1", "http://u:a@b/c@h/x"}) {
+        try {
+            parse_endpoint(url);
+            FAIL("accepted " << url);
+        } catch (const Error& e) {
+            INFO(e.detail());
+            REQUIRE(e.detail().find("cr3t") == std::string::npos);
+            REQUIRE(e.detail().find("b/c") == std::string::npos);
+            REQUIRE(e.detail().find('\n') == std::string::npos);
+        }
     }
 }
 
