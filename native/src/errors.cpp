@@ -4,8 +4,6 @@
 #include <iterator>
 #include <utility>
 
-#include <openssl/crypto.h>
-
 namespace vix {
 
 Error::Error(std::int64_t code, std::string detail) : code_(code), detail_(std::move(detail)) {}
@@ -52,32 +50,11 @@ static void erase_all(std::string& text, std::string_view needle) {
     }
 }
 
-static std::string xml_escaped(std::string_view s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&apos;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
-
 std::string redact(std::string_view text, std::initializer_list<std::string_view> secrets) {
     constexpr std::size_t kMax = 600;
     // Secrets are removed before truncation, so a cut can never leave half of one.
     std::string out(text.substr(0, 64 * 1024));
-    for (std::string_view s : secrets) {
-        if (s.size() < 1) continue;
-        erase_all(out, s);
-        std::string esc = xml_escaped(s);
-        if (esc != s) erase_all(out, esc);
-        OPENSSL_cleanse(esc.data(), esc.size());
-    }
+    for (std::string_view s : secrets) erase_all(out, s);
     for (char& c : out)
         if (c == '\n' || c == '\r' || c == '\t' || static_cast<unsigned char>(c) < 0x20) c = ' ';
     if (out.size() > kMax) {

@@ -19,10 +19,13 @@ static Reply call(Client& c, std::string_view method, const Secret& request, con
                   std::string_view secret) {
     HttpResponse r = c.post(kSoapAction, request.view(), dl);
     // The cookie as sent (often quoted) and bare: neither may reach a detail.
+    // A server may echo the secret as it appears in XML: escaped.
     std::string_view cookie = c.session_cookie();
     std::string_view bare = cookie;
     if (bare.size() >= 2 && bare.front() == '"' && bare.back() == '"') bare = bare.substr(1, bare.size() - 2);
-    const std::initializer_list<std::string_view> secrets = {secret, cookie, bare};
+    Secret escaped;
+    append_escaped(escaped.str(), secret);
+    const std::initializer_list<std::string_view> secrets = {secret, escaped.view(), cookie, bare};
     const std::string where = c.endpoint().url();
     if (r.status != 200 && r.status != 500) {
         // A fault under another status still counts as a fault.

@@ -38,8 +38,9 @@ const char* error_name(std::int64_t code);
 // The one table mapping a vSphere fault type (e.g. "InvalidLogin") to a code.
 std::int64_t fault_to_code(std::string_view fault_type);
 
-// Makes a detail safe to show: removes every occurrence of each secret (raw
-// and XML-escaped), folds it onto one line and caps its length.
+// Makes a detail safe to show: removes every occurrence of each secret,
+// folds it onto one line and caps its length. (Callers that quote XML pass
+// the escaped form of a secret too: see vim.cpp.)
 std::string redact(std::string_view text, std::initializer_list<std::string_view> secrets);
 
 }  // namespace vix
