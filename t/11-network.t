@@ -59,4 +59,35 @@ is $err, VIX_E_NET_HTTP_OPERATION_TIMEDOUT, 'plain http to a silent peer times o
 cmp_ok $took, '<', 2.5, 'the unquoted 1 s deadline was read past a malformed line';
 like GetLastErrorDetail(), qr/read/, 'stage: read';
 
+# A script's alarm still bounds HostConnect: perl runs signal handlers only
+# between calls, so the core must stop when one is waiting.
+config('');    # the default 60 s deadline
+$t0 = time;
+my $got = eval {
+    local $SIG{ALRM} = sub { die "alarm\n" };
+    alarm 1;
+    my @r = connect_vi("https://127.0.0.1:$sport/sdk");
+    alarm 0;
+    1;
+};
+alarm 0;
+$took = time - $t0;
+is $@, "alarm\n", 'an alarm handler that dies interrupts HostConnect';
+cmp_ok $took, '<', 3, 'within about a second, not at the 60 s deadline';
+
+my $rang = 0;
+{
+    local $SIG{ALRM} = sub { $rang++ };
+    alarm 1;
+    $t0 = time;
+    ($err, $h) = connect_vi("https://127.0.0.1:$sport/sdk");
+    $took = time - $t0;
+    alarm 0;
+}
+is $err, VIX_E_CANCELLED, 'a handler that returns: HostConnect gives VIX_E_CANCELLED';
+is $h, VIX_INVALID_HANDLE, 'no handle';
+is $rang, 1, 'and the handler ran once';
+cmp_ok $took, '<', 3, 'promptly';
+like GetLastErrorDetail(), qr/interrupted by a signal/, 'the detail says why';
+
 done_testing;

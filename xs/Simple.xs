@@ -65,6 +65,13 @@ static int to_handle(pTHX_ SV* sv) {
     return (a.kind == vix::IntArg::Int && a.value > 0 && a.value <= 0x7fffffff) ? (int)a.value : 0;
 }
 
+/* A Perl signal handler is waiting to run (perl defers them until we
+ * return): let the core stop, so that a script's alarm still bounds a call. */
+static bool perl_signal_pending() {
+    dTHX; /* only called after an interrupted wait: the lookup cost is fine */
+    return PL_sig_pending != 0;
+}
+
 static void record(pTHX_ const vix::Status& s) {
     dMY_CXT;
     sv_setpvn(MY_CXT.last_detail, s.detail.data(), s.detail.size());
@@ -106,6 +113,7 @@ HostConnect(apiVersion, hostType, hostName, hostPort, userName, password, option
     a.password = to_str_arg(aTHX_ password);
     a.options = to_int_arg(aTHX_ options);
     a.property_list = to_int_arg(aTHX_ propertyListHandle);
+    a.interrupted = perl_signal_pending;
     int handle = 0;
     const vix::Status s = vix::host_connect(a, handle);
     record(aTHX_ s);

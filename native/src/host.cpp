@@ -182,7 +182,7 @@ std::shared_ptr<HostSession> connect_local(const ConnectArgs& a) {
 
 std::shared_ptr<HostSession> connect_vi(const ConnectArgs& a, const Request& r) {
     const Settings settings = load_settings(a.options.value);
-    const Deadline dl(settings.connect_timeout);
+    const Deadline dl(settings.connect_timeout, a.interrupted);
     std::shared_ptr<const TlsContext> tls = runtime().tls.get(settings);
 
     auto s = std::make_shared<HostSession>();

@@ -106,9 +106,16 @@ static Addresses resolve(const Endpoint& ep, const Deadline& dl) {
             job->cv.notify_all();
         }).detach();
         std::unique_lock<std::mutex> lk(job->mu);
-        if (!job->cv.wait_for(lk, std::chrono::milliseconds(dl.remaining_ms()), [&] { return job->done; }))
-            throw Error(VIX_E_NET_HTTP_OPERATION_TIMEDOUT,
-                        "resolve: looking up \"" + ep.host + "\" took longer than " + seconds_text(dl));
+        // A condition variable is not woken by signals: wait in slices so that
+        // an interrupt is still seen within 50 ms.
+        while (!job->done) {
+            if (dl.passed())
+                throw Error(VIX_E_NET_HTTP_OPERATION_TIMEDOUT,
+                            "resolve: looking up \"" + ep.host + "\" took longer than " + seconds_text(dl));
+            if (dl.interrupted())
+                throw Error(VIX_E_CANCELLED, "resolve: interrupted by a signal while looking up \"" + ep.host + "\"");
+            job->cv.wait_for(lk, std::chrono::milliseconds(std::min(dl.remaining_ms(), 50)));
+        }
     }
     if (job->rc != 0) {
         const std::string why = job->rc == EAI_SYSTEM ? std::strerror(errno) : gai_strerror(job->rc);
@@ -194,6 +201,11 @@ void Connection::wait(short events, const Deadline& dl, const char* stage) {
         pollfd p{fd_, events, 0};
         const int rc = ::poll(&p, 1, ms);
         if (rc > 0) return;  // readable, writable or error: the next call tells which
+        if (rc < 0 && errno == EINTR && dl.interrupted()) {
+            const std::string where = ep_.authority();
+            abandon();
+            throw Error(VIX_E_CANCELLED, std::string(stage) + ": interrupted by a signal while talking to " + where);
+        }
         if (rc < 0 && errno != EINTR) fail_io(stage, errno);
     }
 }

@@ -123,6 +123,21 @@ C<vix.connectTimeoutSeconds> from the VMware config file
 C<vix.enableSslCertificateCheck>, C<vix.sslCertificateFile>,
 C<vix.sslCertificateDirectory> and C<vix.sslThumbprint>.
 
+A signal with a Perl handler stops a waiting call, so an C<alarm> still
+bounds it as it did with the original bindings:
+
+    my ($err, $h) = eval {
+        local $SIG{ALRM} = sub { die "timeout\n" };
+        alarm 10;
+        my @r = HostConnect(VIX_API_VERSION, VIX_SERVICEPROVIDER_VMWARE_VI_SERVER,
+            $url, 0, $user, $password, 0, VIX_INVALID_HANDLE);
+        alarm 0;
+        @r;
+    };
+
+A handler that returns instead of dying makes C<HostConnect> return
+C<VIX_E_CANCELLED>.
+
 =head2 HostDisconnect
 
     HostDisconnect($hostHandle);

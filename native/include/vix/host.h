@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "vix/errors.h"
+#include "vix/http.h"
 #include "vix/secret.h"
 
 namespace vix {
@@ -34,6 +35,8 @@ struct ConnectArgs {
     StrArg password;
     IntArg options;
     IntArg property_list;
+    // Lets a waiting signal (a script's alarm) stop the call: VIX_E_CANCELLED.
+    InterruptCheck interrupted = nullptr;
 };
 
 Status host_connect(const ConnectArgs& args, int& handle) noexcept;

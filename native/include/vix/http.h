@@ -16,18 +16,26 @@
 
 namespace vix {
 
-// One point in time that bounds a whole operation (SPEC: one deadline per call).
+// Tells whether the caller wants the operation stopped: a signal is waiting
+// to be handled (a script's alarm, Ctrl-C). Called only when a wait was
+// interrupted, so it may be slow; must not throw.
+using InterruptCheck = bool (*)();
+
+// One point in time that bounds a whole operation (SPEC: one deadline per
+// call), and whether the caller may cut it short.
 class Deadline {
 public:
-    explicit Deadline(std::chrono::milliseconds budget)
-        : budget_(budget), at_(std::chrono::steady_clock::now() + budget) {}
+    explicit Deadline(std::chrono::milliseconds budget, InterruptCheck interrupted = nullptr)
+        : budget_(budget), at_(std::chrono::steady_clock::now() + budget), interrupted_(interrupted) {}
     int remaining_ms() const;
     bool passed() const { return remaining_ms() == 0; }
     std::chrono::milliseconds budget() const { return budget_; }
+    bool interrupted() const { return interrupted_ && interrupted_(); }
 
 private:
     std::chrono::milliseconds budget_;
     std::chrono::steady_clock::time_point at_;
+    InterruptCheck interrupted_;
 };
 
 // Responses bigger than this are refused (VIX_E_NET_HTTP_TRANSFER).
