@@ -4,7 +4,6 @@
 //
 //	govmomi-bench URL USER PASSWORD N            N timed cycles, one RESULT line
 //	govmomi-bench URL USER PASSWORD N hold       hold N sessions open, RSS per session
-//	govmomi-bench URL USER PASSWORD 1 sessions   count other live sessions (leak check)
 //
 // Built in GOPATH mode against Debian's govmomi source (no module downloads).
 package main
@@ -22,8 +21,6 @@ import (
 	"time"
 
 	"github.com/vmware/govmomi"
-	"github.com/vmware/govmomi/property"
-	"github.com/vmware/govmomi/vim25/mo"
 )
 
 // Each call gets a deadline so a stuck simulator fails the run instead of hanging it.
@@ -92,7 +89,7 @@ func median(v []float64) float64 { // v sorted
 
 func run() error {
 	if len(os.Args) < 5 {
-		return fmt.Errorf("usage: %s URL USER PASSWORD N [hold|sessions]", os.Args[0])
+		return fmt.Errorf("usage: %s URL USER PASSWORD N [hold]", os.Args[0])
 	}
 	u, err := url.Parse(os.Args[1])
 	if err != nil {
@@ -106,22 +103,6 @@ func run() error {
 	mode := "cycle"
 	if len(os.Args) > 5 {
 		mode = os.Args[5]
-	}
-
-	if mode == "sessions" {
-		c, err := login(u)
-		if err != nil {
-			return err
-		}
-		var sm mo.SessionManager
-		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
-		defer cancel()
-		pc := property.DefaultCollector(c.Client)
-		if err := pc.RetrieveOne(ctx, *c.ServiceContent.SessionManager, []string{"sessionList"}, &sm); err != nil {
-			return err
-		}
-		fmt.Printf("RESULT client=govmomi mode=sessions count=%d\n", len(sm.SessionList)-1) // minus our own
-		return logout(c)
 	}
 
 	// One untimed warm-up cycle: lazy init (TLS, type registries) is not per-cycle cost.
