@@ -14,7 +14,6 @@
 #include <condition_variable>
 #include <cstring>
 #include <mutex>
-#include <optional>
 #include <thread>
 #include <vector>
 
@@ -382,20 +381,19 @@ HttpResponse Connection::exchange(std::string_view request, const Deadline& dl, 
     // else by the deadline, and by a count.
     for (int interim = 0;; ++interim) {
         if (interim > 10) fail(" sent more than 10 interim (1xx) responses");
-        std::optional<Parser> parser;
-        parser.emplace();
-        parser->body_limit(kMaxBody);
-        parser->header_limit(64 * 1024);
+        Parser parser;
+        parser.body_limit(kMaxBody);
+        parser.header_limit(64 * 1024);
         // Headers first, without the body: Beast 1.74 loses the body_limit
         // error when body bytes arrive with the header, so the declared
         // length is checked here before any of the body is taken.
-        parser->eager(false);
+        parser.eager(false);
         bool header_checked = false;
 
         for (;;) {
             boost::beast::error_code ec;
-            while (buf.size() > 0 && !parser->is_done()) {
-                const std::size_t used = parser->put(buf.data(), ec);
+            while (buf.size() > 0 && !parser.is_done()) {
+                const std::size_t used = parser.put(buf.data(), ec);
                 buf.consume(used);
                 if (ec == http::error::need_more) {
                     ec = {};
@@ -403,32 +401,32 @@ HttpResponse Connection::exchange(std::string_view request, const Deadline& dl, 
                 }
                 if (ec == http::error::body_limit) fail(" sent a response larger than the 32 MiB limit");
                 if (ec) fail(" sent a bad HTTP response: " + ec.message());
-                if (parser->is_header_done() && !header_checked) {
+                if (parser.is_header_done() && !header_checked) {
                     header_checked = true;
-                    const auto length = parser->content_length();
+                    const auto length = parser.content_length();
                     if (length && *length > kMaxBody) fail(" announced a response larger than the 32 MiB limit");
-                    parser->eager(true);
+                    parser.eager(true);
                 }
                 if (used == 0) break;
             }
-            if (parser->is_done()) break;
+            if (parser.is_done()) break;
 
             auto space = buf.prepare(16 * 1024);
             const std::size_t n = read_some(static_cast<char*>(space.data()), space.size(), dl);
             if (n == 0) {
                 // End of stream: complete only for a close-delimited body
                 // that has begun; before any byte it is no response at all.
-                if (!parser->got_some()) fail(received ? " closed the connection in the middle of the response"
+                if (!parser.got_some()) fail(received ? " closed the connection in the middle of the response"
                                                        : " closed the connection without a response");
-                parser->put_eof(ec);
-                if (ec || !parser->is_done()) fail(" closed the connection in the middle of the response");
+                parser.put_eof(ec);
+                if (ec || !parser.is_done()) fail(" closed the connection in the middle of the response");
                 break;
             }
             received = true;
             buf.commit(n);
         }
 
-        auto& msg = parser->get();
+        auto& msg = parser.get();
         const unsigned status = msg.result_int();
         if (status >= 100 && status < 200 && status != 101) continue;
 
