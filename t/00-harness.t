@@ -26,15 +26,8 @@ binmode Test::More->builder->$_, ':encoding(UTF-8)' for qw(output failure_output
 my $RSC = '<RetrieveServiceContent xmlns="urn:vim25">'
     . '<_this type="ServiceInstance">ServiceInstance</_this></RetrieveServiceContent>';
 
-sub xml_escape {
-    my ($s) = @_;
-    $s =~ s/&/&amp;/g;
-    $s =~ s/</&lt;/g;
-    $s =~ s/>/&gt;/g;
-    $s =~ s/"/&quot;/g;
-    $s =~ s/'/&apos;/g;
-    return $s;
-}
+use VixTest::Hostile ();
+sub xml_escape { VixTest::Hostile::xml_escape(@_) }
 
 sub login_xml {
     my ($user, $pass) = @_;
