@@ -85,6 +85,7 @@ BOOT:
 {
     MY_CXT_INIT;
     MY_CXT.last_detail = newSVpvs("");
+    vix::set_interrupt_check(perl_signal_pending);
 }
 
 void
@@ -132,7 +133,7 @@ void
 ReleaseHandle(handle)
     SV* handle
   CODE:
-    vix::host_disconnect(to_handle(aTHX_ handle));
+    vix::release_handle(to_handle(aTHX_ handle));
     record(aTHX_ vix::Status{});
 
 IV

@@ -86,6 +86,8 @@ Settings settings_from(const ConfigMap& config, std::int64_t options) {
     };
     if (const std::string* v = get("vix.connecttimeoutseconds"))
         if (auto t = parse_seconds(*v)) s.connect_timeout = *t;
+    if (const std::string* v = get("vix.operationtimeoutseconds"))
+        if (auto t = parse_seconds(*v)) s.operation_timeout = *t;
     if (const std::string* v = get("vix.enablesslcertificatecheck"))
         if (auto b = parse_bool(*v)) s.verify_ssl = *b;
     if (options & VIX_HOSTOPTION_VERIFY_SSL_CERT) s.verify_ssl = true;

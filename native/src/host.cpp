@@ -7,16 +7,12 @@
 #include <cstdlib>
 #include <memory>
 #include <mutex>
-#include <new>
 
-#include <openssl/ssl.h>
-
+#include "api.h"
 #include "vix/config.h"
 #include "vix/endpoint.h"
-#include "vix/handles.h"
-#include "vix/http.h"
 #include "vix/tls.h"
-#include "vix/vim.h"
+#include "vix/vim/session.h"
 
 #ifndef VIX_VERSION
 #define VIX_VERSION "0"
@@ -30,61 +26,11 @@ constexpr std::chrono::milliseconds kLogoutBudget{5000};
 constexpr std::chrono::milliseconds kExitBudget{10000};
 constexpr std::int64_t kApiLevel = 1;  // VIX_PROPERTY_HOST_API_VERSION
 
-struct HostSession {
-    std::int64_t provider = 0;
-    std::mutex mu;  // one request at a time on the connection
-    std::unique_ptr<Client> client;  // null for local providers
-    ServiceContent content;
-    std::chrono::milliseconds timeout{60000};
-
-    // fork child: drop our copy of the socket, say nothing to the server.
-    void abandon() noexcept {
-        if (client) client->abandon();
-    }
-};
-
-// The process's one piece of global state: the handle table, and beside it
-// the cache of immutable TLS contexts its sessions share. Never destroyed:
-// OpenSSL's own exit handler may run before static destructors, so sessions
-// still open at exit are closed by disconnect_all() from Perl's END instead.
-struct Runtime {
-    HandleTable<HostSession> handles;
-    TlsContextCache tls;
-};
-
-Runtime& runtime() {
-    static Runtime* r = [] {
-        OPENSSL_init_ssl(0, nullptr);
-        return new Runtime();
-    }();
-    return *r;
-}
-
-HandleTable<HostSession>& table() { return runtime().handles; }
-
-template <class F>
-Status guarded(F&& f) noexcept {
-    try {
-        f();
-        return {};
-    } catch (const Error& e) {
-        return {e.code(), e.detail()};
-    } catch (const std::bad_alloc&) {
-        return {VIX_E_OUT_OF_MEMORY, "out of memory"};
-    } catch (const std::exception& e) {
-        return {VIX_E_FAIL, std::string("internal error: ") + e.what()};
-    } catch (...) {
-        return {VIX_E_FAIL, "internal error"};
-    }
-}
-
-[[noreturn]] void invalid_arg(const std::string& why) { throw Error(VIX_E_INVALID_ARG, why); }
-
-void check_string(const StrArg& a, const char* name) {
-    if (a.kind == StrArg::NotString) invalid_arg(std::string(name) + " must be a string, not a reference");
-    if (a.kind == StrArg::Undef) return;
-    if (a.bytes.find('\0') != std::string_view::npos) invalid_arg(std::string(name) + " contains a NUL character");
-    if (!valid_utf8(a.bytes)) throw Error(VIX_E_INVALID_UTF8_STRING, std::string(name) + " is not valid UTF-8");
+// Immutable TLS contexts, shared by the sessions that use the same settings.
+// Never destroyed, like the handle table.
+TlsContextCache& tls_cache() {
+    static TlsContextCache* c = new TlsContextCache();
+    return *c;
 }
 
 bool is_provider(std::int64_t v) {
@@ -176,40 +122,60 @@ std::shared_ptr<HostSession> connect_local(const ConnectArgs& a) {
                         " installation found (vmrun is not on PATH or in /usr/bin)");
     auto s = std::make_shared<HostSession>();
     s->provider = provider;
-    s->content.full_name = std::string("VMware ") + (player ? "Player" : "Workstation") + " (local, " + vmrun + ")";
+    s->full_name = std::string("VMware ") + (player ? "Player" : "Workstation") + " (local, " + vmrun + ")";
     return s;
 }
 
 std::shared_ptr<HostSession> connect_vi(const ConnectArgs& a, const Request& r) {
     const Settings settings = load_settings(a.options.value);
     const Deadline dl(settings.connect_timeout, a.interrupted);
-    std::shared_ptr<const TlsContext> tls = runtime().tls.get(settings);
+    std::shared_ptr<const TlsContext> tls = tls_cache().get(settings);
 
     auto s = std::make_shared<HostSession>();
     s->provider = a.host_type.value;
-    s->timeout = settings.connect_timeout;
-    s->client = std::make_unique<Client>(r.endpoint, std::move(tls), "VMware-Vix-Simple/" VIX_VERSION);
-    s->content = retrieve_service_content(*s->client, dl);
-    if (!r.clone)
-        login(*s->client, s->content, a.user_name.bytes, a.password.bytes, dl);
-    else
-        clone_session(*s->client, s->content, a.password.bytes, dl);
+    s->operation_timeout = settings.operation_timeout;
+    s->session = std::make_shared<Session>(r.endpoint, std::move(tls), "VMware-Vix-Simple/" VIX_VERSION,
+                                           settings.connect_timeout);
+    s->session->connect(a.user_name.bytes, a.password.bytes, r.clone, dl);
     return s;
 }
 
 void finish(HostSession& s, std::chrono::milliseconds budget) noexcept {
-    std::lock_guard<std::mutex> lk(s.mu);
-    if (!s.client) return;
-    const Deadline dl(std::min({budget, s.timeout, kLogoutBudget}));
-    try {
-        logout(*s.client, s.content, dl);
-    } catch (...) {
-        // Best effort: the session will expire on the server.
-    }
-    s.client->shutdown(dl);
+    if (!s.session) return;
+    const Deadline dl(std::min({budget, s.session->request_timeout(), kLogoutBudget}));
+    s.session->logout(dl);
+}
+
+// Removes a host handle and every handle opened through it.
+std::shared_ptr<HostSession> remove_host(int handle) {
+    std::shared_ptr<HandleObject> o = handles().find(handle);
+    if (!o || o->type() != VIX_HANDLETYPE_HOST) return nullptr;
+    handles().remove_if([handle](const HandleObject& h) { return h.owner == handle; });
+    return std::static_pointer_cast<HostSession>(handles().remove(handle));
 }
 
 }  // namespace
+
+void HostSession::properties(const std::vector<IntArg>& ids, std::vector<PropertyValue>& out) {
+    for (const IntArg& id : ids) {
+        PropertyValue v;
+        const std::int64_t n = id.kind == IntArg::Int ? id.value : -1;
+        if (n == VIX_PROPERTY_HOST_HOSTTYPE) {
+            v.number = provider;
+        } else if (n == VIX_PROPERTY_HOST_API_VERSION) {
+            v.number = kApiLevel;
+        } else if (n == VIX_PROPERTY_HOST_SOFTWARE_VERSION) {
+            v.is_string = true;
+            v.text = session ? session->content().full_name : full_name;
+        } else {
+            out.clear();
+            throw Error(VIX_E_UNRECOGNIZED_PROPERTY,
+                        id.kind == IntArg::Int ? "property " + std::to_string(n) + " is not a host property"
+                                               : std::string("property id is not an integer"));
+        }
+        out.push_back(std::move(v));
+    }
+}
 
 bool valid_utf8(std::string_view s) noexcept {
     const auto* p = reinterpret_cast<const unsigned char*>(s.data());
@@ -256,75 +222,71 @@ Status host_connect(const ConnectArgs& args, int& handle) noexcept {
                         "VMware Server 1.0 (authd) is not supported; reach ESXi, vCenter and Server 2.0 with "
                         "VIX_SERVICEPROVIDER_VMWARE_VI_SERVER");
         std::shared_ptr<HostSession> s = is_vi(provider) ? connect_vi(args, request) : connect_local(args);
-        const int h = table().insert(s);
-        if (h == 0) {
+        try {
+            handle = add_handle(s, 0);
+        } catch (...) {
             finish(*s, kLogoutBudget);
-            throw Error(VIX_E_OUT_OF_MEMORY, "no handle left in this process");
+            throw;
         }
-        handle = h;
     });
 }
 
 void host_disconnect(int handle) noexcept {
     (void)guarded([&] {
-        if (std::shared_ptr<HostSession> s = table().remove(handle)) finish(*s, kLogoutBudget);
+        if (std::shared_ptr<HostSession> s = remove_host(handle)) finish(*s, kLogoutBudget);
+    });
+}
+
+void release_handle(int handle) noexcept {
+    (void)guarded([&] {
+        std::shared_ptr<HandleObject> o = handles().find(handle);
+        if (!o) return;
+        if (o->type() == VIX_HANDLETYPE_HOST) {
+            host_disconnect(handle);
+            return;
+        }
+        // A VM's guest credentials are wiped when its last user lets go of it.
+        handles().remove(handle);
     });
 }
 
 std::int64_t handle_type(int handle) noexcept {
     std::int64_t type = VIX_HANDLETYPE_NONE;
     (void)guarded([&] {
-        if (table().find(handle)) type = VIX_HANDLETYPE_HOST;
+        if (std::shared_ptr<HandleObject> o = handles().find(handle)) type = o->type();
     });
     return type;
 }
 
 Status get_properties(int handle, const std::vector<IntArg>& ids, std::vector<PropertyValue>& out) noexcept {
     out.clear();
-    return guarded([&] {
-        std::shared_ptr<HostSession> s = table().find(handle);
-        if (!s) throw Error(VIX_E_INVALID_HANDLE, "handle " + std::to_string(handle) + " is not a live host handle");
-        for (const IntArg& id : ids) {
-            PropertyValue v;
-            const std::int64_t n = id.kind == IntArg::Int ? id.value : -1;
-            if (n == VIX_PROPERTY_HOST_HOSTTYPE) {
-                v.number = s->provider;
-            } else if (n == VIX_PROPERTY_HOST_API_VERSION) {
-                v.number = kApiLevel;
-            } else if (n == VIX_PROPERTY_HOST_SOFTWARE_VERSION) {
-                v.is_string = true;
-                v.text = s->content.full_name;
-            } else {
-                out.clear();
-                throw Error(VIX_E_UNRECOGNIZED_PROPERTY,
-                            id.kind == IntArg::Int ? "property " + std::to_string(n) + " is not a host property"
-                                                   : std::string("property id is not an integer"));
-            }
-            out.push_back(std::move(v));
-        }
+    Status s = guarded([&] {
+        std::shared_ptr<HandleObject> o = handles().find(handle);
+        if (!o) throw Error(VIX_E_INVALID_HANDLE, "handle " + std::to_string(handle) + " is not a live handle");
+        o->properties(ids, out);
     });
+    if (!s.ok()) out.clear();
+    return s;
 }
 
 Status acquire_clone_ticket(int handle, Secret& ticket) noexcept {
     ticket.wipe();
     return guarded([&] {
-        std::shared_ptr<HostSession> s = table().find(handle);
-        if (!s) throw Error(VIX_E_INVALID_HANDLE, "handle " + std::to_string(handle) + " is not a live host handle");
-        if (!s->client) throw Error(VIX_E_NOT_SUPPORTED, "clone tickets exist only for vSphere sessions");
-        std::lock_guard<std::mutex> lk(s->mu);
-        const Deadline dl(s->timeout);
-        ticket = vix::acquire_clone_ticket(*s->client, s->content, dl);
+        std::shared_ptr<HostSession> s = host_arg(handle);
+        ticket = s->session->acquire_clone_ticket(request_deadline(*s));
     });
 }
 
 void disconnect_all() noexcept {
     (void)guarded([&] {
         const Deadline total(kExitBudget);
-        for (const std::shared_ptr<HostSession>& s : table().remove_all()) {
+        for (const std::shared_ptr<HandleObject>& o : handles().remove_all()) {
+            if (o->type() != VIX_HANDLETYPE_HOST) continue;
+            auto& s = static_cast<HostSession&>(*o);
             if (total.passed()) {
-                s->abandon();
+                s.abandon();
             } else {
-                finish(*s, std::chrono::milliseconds(total.remaining_ms()));
+                finish(s, std::chrono::milliseconds(total.remaining_ms()));
             }
         }
     });
@@ -332,7 +294,7 @@ void disconnect_all() noexcept {
 
 std::size_t open_handle_count() noexcept {
     std::size_t n = 0;
-    (void)guarded([&] { n = table().size(); });
+    (void)guarded([&] { n = handles().size(); });
     return n;
 }
 

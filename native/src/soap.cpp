@@ -26,32 +26,73 @@ void append_escaped(WipedString& out, std::string_view text) {
     }
 }
 
+static const char kEnvelopeOpen[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+    "<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\" "
+    "xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">"
+    "<soapenv:Body><";
+
+RequestBuilder::RequestBuilder(Secret& out, std::string_view method, std::string_view this_type,
+                               std::string_view this_value)
+    : s_(out.str()), method_(method) {
+    s_.reserve(s_.size() + 512 + method.size() * 2);
+    s_ += kEnvelopeOpen;
+    s_ += method;
+    s_ += " xmlns=\"urn:vim25\">";
+    moref("_this", this_type, this_value);
+}
+
+RequestBuilder& RequestBuilder::text(std::string_view name, std::string_view value) {
+    open(name);
+    append_escaped(s_, value);
+    return close(name);
+}
+
+RequestBuilder& RequestBuilder::typed(std::string_view name, std::string_view xsi_type, std::string_view value) {
+    open(name, xsi_type);
+    append_escaped(s_, value);
+    return close(name);
+}
+
+RequestBuilder& RequestBuilder::moref(std::string_view name, std::string_view type, std::string_view value) {
+    s_ += '<';
+    s_ += name;
+    s_ += " type=\"";
+    append_escaped(s_, type);
+    s_ += "\">";
+    append_escaped(s_, value);
+    return close(name);
+}
+
+RequestBuilder& RequestBuilder::open(std::string_view name, std::string_view xsi_type) {
+    s_ += '<';
+    s_ += name;
+    if (!xsi_type.empty()) {
+        s_ += " xsi:type=\"";
+        append_escaped(s_, xsi_type);
+        s_ += '"';
+    }
+    s_ += '>';
+    return *this;
+}
+
+RequestBuilder& RequestBuilder::close(std::string_view name) {
+    s_ += "</";
+    s_ += name;
+    s_ += '>';
+    return *this;
+}
+
+void RequestBuilder::finish() {
+    close(method_);
+    s_ += "</soapenv:Body></soapenv:Envelope>";
+}
+
 void build_request(Secret& out, std::string_view method, std::string_view this_type, std::string_view this_value,
                    std::initializer_list<Param> params) {
-    WipedString& s = out.str();
-    s.reserve(400 + method.size() * 2 + 64 * params.size());
-    s += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
-         "<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\" "
-         "xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">"
-         "<soapenv:Body><";
-    s += method;
-    s += " xmlns=\"urn:vim25\"><_this type=\"";
-    append_escaped(s, this_type);
-    s += "\">";
-    append_escaped(s, this_value);
-    s += "</_this>";
-    for (const Param& p : params) {
-        s += '<';
-        s += p.name;
-        s += '>';
-        append_escaped(s, p.value);
-        s += "</";
-        s += p.name;
-        s += '>';
-    }
-    s += "</";
-    s += method;
-    s += "></soapenv:Body></soapenv:Envelope>";
+    RequestBuilder b(out, method, this_type, this_value);
+    for (const Param& p : params) b.text(p.name, p.value);
+    b.finish();
 }
 
 std::string_view local_name(const char* qualified) {

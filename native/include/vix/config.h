@@ -19,7 +19,9 @@ void parse_config(std::string_view text, ConfigMap& into);
 std::optional<bool> parse_bool(std::string_view v);
 
 struct Settings {
-    std::chrono::milliseconds connect_timeout{60000};
+    std::chrono::milliseconds connect_timeout{60000};  // also bounds each later request
+    // vix.operationTimeoutSeconds: bounds a task wait; 0 = no bound of its own.
+    std::chrono::milliseconds operation_timeout{0};
     bool verify_ssl = false;
     std::string ca_file;
     std::string ca_dir;

@@ -74,6 +74,17 @@ public:
         return release_locked(*s, static_cast<std::uint32_t>(handle) & kMaxSlots);
     }
 
+    // Removes every entry the predicate accepts (e.g. a host's VM handles).
+    template <class Pred>
+    std::vector<std::shared_ptr<T>> remove_if(Pred pred) {
+        std::lock_guard<std::mutex> lk(mu_);
+        after_fork_locked();
+        std::vector<std::shared_ptr<T>> out;
+        for (std::uint32_t i = 0; i < slots_.size(); ++i)
+            if (slots_[i].value && pred(*slots_[i].value)) out.push_back(release_locked(slots_[i], i + 1));
+        return out;
+    }
+
     std::vector<std::shared_ptr<T>> remove_all() {
         std::lock_guard<std::mutex> lk(mu_);
         after_fork_locked();

@@ -7,24 +7,12 @@
 #include <string_view>
 #include <vector>
 
+#include "vix/args.h"
 #include "vix/errors.h"
 #include "vix/http.h"
 #include "vix/secret.h"
 
 namespace vix {
-
-// An integer argument as Perl gave it.
-struct IntArg {
-    enum Kind { Undef, Int, NotInt } kind = Undef;
-    std::int64_t value = 0;
-};
-
-// A string argument: undef, UTF-8 bytes (a character string already
-// encoded), or something that is not a string (a plain reference).
-struct StrArg {
-    enum Kind { Undef, Bytes, NotString } kind = Undef;
-    std::string_view bytes;
-};
 
 struct ConnectArgs {
     IntArg api_version;
@@ -40,16 +28,17 @@ struct ConnectArgs {
 };
 
 Status host_connect(const ConnectArgs& args, int& handle) noexcept;
-// Logs out (best effort, bounded), closes, and invalidates. No-op on a
-// stale or unknown handle.
+// Logs out (best effort, bounded), closes, and invalidates the host handle
+// and every VM and snapshot handle opened through it. No-op on a stale or
+// unknown handle, or one that is not a host handle.
 void host_disconnect(int handle) noexcept;
+// On a host handle: host_disconnect. On a VM or snapshot handle: forgets it
+// (a VM's guest credentials are wiped). Silent on anything else.
+void release_handle(int handle) noexcept;
+// VIX_HANDLETYPE_HOST, _VM, _SNAPSHOT, or _NONE.
 std::int64_t handle_type(int handle) noexcept;
 
-struct PropertyValue {
-    bool is_string = false;
-    std::int64_t number = 0;
-    std::string text;
-};
+// One value per id, in order, for any kind of handle.
 Status get_properties(int handle, const std::vector<IntArg>& ids, std::vector<PropertyValue>& out) noexcept;
 
 // A ticket for SessionManager.CloneSession, to hand this session to another

@@ -30,6 +30,28 @@ struct Param {
 void build_request(Secret& out, std::string_view method, std::string_view this_type, std::string_view this_value,
                    std::initializer_list<Param> params);
 
+// Builds a request with nested elements (PropertySpec, ObjectSpec, ...).
+// Element names and xsi types are our own literals; every value is escaped.
+// The envelope is complete once finish() has run.
+class RequestBuilder {
+public:
+    RequestBuilder(Secret& out, std::string_view method, std::string_view this_type, std::string_view this_value);
+    // <name>value</name>
+    RequestBuilder& text(std::string_view name, std::string_view value);
+    // <name xsi:type="T">value</name>
+    RequestBuilder& typed(std::string_view name, std::string_view xsi_type, std::string_view value);
+    // <name type="T">value</name>: a managed object reference.
+    RequestBuilder& moref(std::string_view name, std::string_view type, std::string_view value);
+    // <name> or <name xsi:type="T">, closed by close(name).
+    RequestBuilder& open(std::string_view name, std::string_view xsi_type = {});
+    RequestBuilder& close(std::string_view name);
+    void finish();
+
+private:
+    WipedString& s_;
+    std::string method_;
+};
+
 struct Fault {
     std::string type;     // e.g. "InvalidLogin"; from detail xsi:type, else element name
     std::string message;  // faultstring
