@@ -32,7 +32,9 @@ sub read_tsv {
     return @rows;
 }
 
-my @constants = read_tsv("$dir/vix_constants.tsv", 3);
+# The public table, then the few constants VIX 1.11 dropped that old scripts
+# still name (retired_constants.tsv): they must compile and keep their values.
+my @constants = (read_tsv("$dir/vix_constants.tsv", 3), read_tsv("$dir/retired_constants.tsv", 3));
 my %text = map { $_->[0] => $_->[1] } read_tsv("$dir/error_texts.tsv", 2);
 
 my %seen;
@@ -70,18 +72,24 @@ our (\@EXPORT, \@EXPORT_OK, \%EXPORT_TAGS);
 # Read-only scalar refs in the stash are perl's cheapest constant subs (what
 # constant.pm makes): nothing is compiled at load, and they inline like
 # `sub NAME () { VALUE }`, with an empty prototype.
+# The same constants also live in VMware::Vix::Simple: the original Simple
+# module imported them into its own package, and old scripts call
+# VMware::Vix::Simple::VIX_OK. Both stashes share one read-only value.
 {
     my \$stash = \\%VMware::Vix::API::Constants::;
+    my \$simple = \\%VMware::Vix::Simple::;
     local \$_;
     while (<DATA>) {
         my (\$name, \$text) = split or next;
         my \$value = 0 + \$text;    # a number: `A | B` must be numeric, not string, bitwise or
         Internals::SvREADONLY(\$value, 1);
         \$stash->{\$name} = \\\$value;
+        \$simple->{\$name} = \\\$value unless exists \$simple->{\$name};
         push \@EXPORT, \$name;
     }
     close DATA;
     mro::method_changed_in(__PACKAGE__);
+    mro::method_changed_in('VMware::Vix::Simple');
 }
 \@EXPORT_OK = \@EXPORT;
 \%EXPORT_TAGS = (all => \\\@EXPORT);

@@ -3,7 +3,9 @@
 #include <string>
 #include <vector>
 
-#include "vix/host.h"  /* C++ headers before perl.h, whose macros clash with the STL */
+/* C++ headers before perl.h, whose macros clash with the STL */
+#include "vix/host.h"
+#include "vix/vm.h"
 
 #define PERL_NO_GET_CONTEXT
 #include "EXTERN.h"
@@ -76,6 +78,26 @@ static void record(pTHX_ const vix::Status& s) {
     dMY_CXT;
     sv_setpvn(MY_CXT.last_detail, s.detail.data(), s.detail.size());
 }
+
+/* A string from the server (UTF-8) as a Perl character string. */
+static SV* utf8_sv(pTHX_ const std::string& s) {
+    SV* sv = newSVpvn(s.data(), s.size());
+    SvUTF8_on(sv);
+    return sv;
+}
+
+/* The shapes of SPEC-VM 9: the error code alone, or followed by results. */
+#define PUSH_STATUS(call)                                  \
+    do {                                                   \
+        const vix::Status st_ = (call); /* evaluated once */ \
+        record(aTHX_ st_);                                 \
+        XPUSHs(sv_2mortal(newSViv((IV)st_.code)));         \
+    } while (0)
+#define PUSH_STATUS_AND_HANDLE(st, h)   \
+    do {                                \
+        PUSH_STATUS(st);                \
+        XPUSHs(sv_2mortal(newSViv((IV)(h)))); \
+    } while (0)
 
 MODULE = VMware::Vix::Simple    PACKAGE = VMware::Vix::Simple
 
@@ -209,3 +231,5 @@ _open_handle_count()
     RETVAL = (IV)vix::open_handle_count();
   OUTPUT:
     RETVAL
+
+INCLUDE: vm.xsh

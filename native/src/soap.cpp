@@ -135,6 +135,24 @@ Reply::~Reply() {
     if (doc_) wipe_node(doc_.get(), 0);
 }
 
+Fault fault_from_element(const XMLElement* d, std::string message) {
+    Fault f;
+    f.message = std::move(message);
+    if (!d) return f;
+    if (const char* t = d->Attribute("xsi:type")) {
+        f.type = std::string(local_name(t));
+    } else {
+        // <InvalidLoginFault> without xsi:type: drop the suffix.
+        std::string n(local_name(d->Name()));
+        if (n.size() > 5 && n.compare(n.size() - 5, 5, "Fault") == 0) n.resize(n.size() - 5);
+        f.type = n;
+    }
+    f.existing_state = child_text(d, "existingState");
+    if (const XMLElement* obj = child(d, "obj"))
+        if (const char* t = obj->Attribute("type")) f.object_type = t;
+    return f;
+}
+
 [[noreturn]] static void invalid(const std::string& why) { throw Error(VIX_E_INVALID_XML, why); }
 
 Reply Reply::parse(std::string_view body, std::string_view method) {
@@ -156,18 +174,8 @@ Reply Reply::parse(std::string_view body, std::string_view method) {
         r.fault_.has_value = true;
         Fault& f = r.fault_.value;
         f.message = child_text(first, "faultstring");
-        if (const XMLElement* detail = child(first, "detail")) {
-            if (const XMLElement* d = detail->FirstChildElement()) {
-                if (const char* t = d->Attribute("xsi:type")) {
-                    f.type = std::string(local_name(t));
-                } else {
-                    // <InvalidLoginFault> without xsi:type: drop the suffix.
-                    std::string n(local_name(d->Name()));
-                    if (n.size() > 5 && n.compare(n.size() - 5, 5, "Fault") == 0) n.resize(n.size() - 5);
-                    f.type = n;
-                }
-            }
-        }
+        if (const XMLElement* detail = child(first, "detail"))
+            if (const XMLElement* d = detail->FirstChildElement()) f = fault_from_element(d, std::move(f.message));
         if (f.type.empty()) f.type = std::string(local_name(child_text(first, "faultcode").c_str()));
         if (f.type.empty()) f.type = "UnknownFault";
         return r;

@@ -7,6 +7,8 @@ our $VERSION = '0.01';
 
 require XSLoader;
 XSLoader::load(__PACKAGE__, $VERSION);
+# Puts every constant into this package too (VMware::Vix::Simple::VIX_OK).
+require VMware::Vix::API::Constants;
 
 use Exporter 'import';
 
@@ -19,6 +21,19 @@ our @EXPORT = qw(
     ReleaseHandle
     GetHandleType
     GetProperties
+    FindItems
+    FindRunningVMs
+    VMOpen
+    HostOpenVM
+    RegisterVM
+    UnregisterVM
+    VMPowerOn
+    VMPowerOff
+    VMReset
+    VMSuspend
+    VMPause
+    VMUnpause
+    VMDelete
 );
 our @EXPORT_OK = qw(
     GetLastErrorDetail

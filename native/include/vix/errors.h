@@ -35,8 +35,12 @@ const char* error_text(std::int64_t code);
 // Constant name for (code & 0xFFFF), or nullptr.
 const char* error_name(std::int64_t code);
 
-// The one table mapping a vSphere fault type (e.g. "InvalidLogin") to a code.
-std::int64_t fault_to_code(std::string_view fault_type);
+// The one table mapping a vSphere fault type (e.g. "InvalidLogin") to a code
+// (SPEC 4, SPEC-VM 15). Some rows depend on the VM's power state (the
+// fault's existingState, or what the caller knows) or on the type of the
+// object that was not found.
+std::int64_t fault_to_code(std::string_view fault_type, std::string_view power_state = {},
+                           std::string_view object_type = {});
 
 // Makes a detail safe to show: removes every occurrence of each secret,
 // folds it onto one line and caps its length. (Callers that quote XML pass

@@ -55,7 +55,15 @@ private:
 struct Fault {
     std::string type;     // e.g. "InvalidLogin"; from detail xsi:type, else element name
     std::string message;  // faultstring
+    // Facts some rows of the fault table need (SPEC-VM 15): a power-state
+    // fault's existingState, and the type of ManagedObjectNotFound's obj.
+    std::string existing_state;
+    std::string object_type;
 };
+
+// The fault a detail element describes (<InvalidPowerStateFault>, or
+// <fault xsi:type="InvalidPowerState"> inside a task's LocalizedMethodFault).
+Fault fault_from_element(const tinyxml2::XMLElement* e, std::string message);
 
 // A parsed response. The document's text is wiped when the Reply is destroyed.
 class Reply {

@@ -36,7 +36,7 @@ Reply Session::rpc(Client& c, std::string_view method, const Secret& request, co
     const std::string where = c.endpoint().url();
     const auto fault_error = [&](const Fault& f, const std::string& prefix) {
         if (fault_type) *fault_type = f.type;
-        return Error(fault_to_code(f.type),
+        return Error(fault_to_code(f.type, f.existing_state, f.object_type),
                      redact(prefix + f.type + (f.message.empty() ? "" : ": " + f.message), secrets));
     };
     if (r.status != 200 && r.status != 500) {

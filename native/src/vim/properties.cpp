@@ -1,0 +1,142 @@
+#include "vix/vim/properties.h"
+
+#include <tinyxml2.h>
+
+#include "vix/errors.h"
+
+namespace vix {
+
+using tinyxml2::XMLElement;
+
+// Real servers page at their own size whatever we ask; this only caps what
+// one page may hold where a server honours it.
+static constexpr std::string_view kPageObjects = "1000";
+
+const XMLElement* ObjectProps::get(std::string_view path) const {
+    for (const auto& [name, val] : props)
+        if (name == path) return val;
+    return nullptr;
+}
+
+std::string ObjectProps::text(std::string_view path) const {
+    const XMLElement* v = get(path);
+    const char* t = v ? v->GetText() : nullptr;
+    return t ? t : "";
+}
+
+std::vector<std::string> moref_list(const XMLElement* val) {
+    std::vector<std::string> out;
+    if (!val) return out;
+    for (const XMLElement* e = val->FirstChildElement(); e; e = e->NextSiblingElement())
+        if (const char* t = e->GetText()) out.emplace_back(t);
+    return out;
+}
+
+// Hands out every <objects> of a RetrieveResult; returns its paging token.
+static std::string each_object(const XMLElement* result, const ObjectCallback& each) {
+    std::string token;
+    if (!result) return token;
+    for (const XMLElement* e = result->FirstChildElement(); e; e = e->NextSiblingElement()) {
+        const std::string_view name = local_name(e->Name());
+        if (name == "token") {
+            if (const char* t = e->GetText()) token = t;
+            continue;
+        }
+        if (name != "objects") continue;
+        ObjectProps o;
+        for (const XMLElement* p = e->FirstChildElement(); p; p = p->NextSiblingElement()) {
+            const std::string_view pn = local_name(p->Name());
+            if (pn == "obj") {
+                const char* t = p->GetText();
+                const char* ty = p->Attribute("type");
+                o.moref = t ? t : "";
+                o.type = ty ? ty : "";
+            } else if (pn == "propSet") {
+                const XMLElement* n = child(p, "name");
+                const char* nt = n ? n->GetText() : nullptr;
+                if (nt) o.props.emplace_back(nt, child(p, "val"));
+            }  // missingSet: a property the server could not read stays absent
+        }
+        each(o);
+    }
+    return token;
+}
+
+void retrieve(Session& s, const SpecWriter& spec, const Deadline& dl, const ObjectCallback& each) {
+    const std::string& pc = s.content().property_collector;
+    std::string token;
+    {
+        Secret req;
+        RequestBuilder b(req, "RetrievePropertiesEx", "PropertyCollector", pc);
+        b.open("specSet");
+        spec(b);
+        b.close("specSet");
+        b.open("options").text("maxObjects", kPageObjects).close("options");
+        b.finish();
+        Reply reply = s.call("RetrievePropertiesEx", req, dl);
+        token = each_object(reply.returnval(), each);
+    }
+    // Bounded by the deadline: each page is one request under it.
+    while (!token.empty()) {
+        Secret req;
+        RequestBuilder b(req, "ContinueRetrievePropertiesEx", "PropertyCollector", pc);
+        b.text("token", token).finish();
+        Reply reply = s.call("ContinueRetrievePropertiesEx", req, dl);
+        token = each_object(reply.returnval(), each);
+    }
+}
+
+static void prop_set(RequestBuilder& b, std::string_view type, std::initializer_list<std::string_view> paths) {
+    b.open("propSet").text("type", type);
+    for (std::string_view p : paths) b.text("pathSet", p);
+    b.close("propSet");
+}
+
+void retrieve_object(Session& s, std::string_view type, std::string_view moref,
+                     std::initializer_list<std::string_view> paths, const Deadline& dl, const ObjectCallback& each) {
+    retrieve(
+        s,
+        [&](RequestBuilder& b) {
+            prop_set(b, type, paths);
+            b.open("objectSet").moref("obj", type, moref).text("skip", "false").close("objectSet");
+        },
+        dl, each);
+}
+
+void retrieve_container(Session& s, std::string_view container_type, std::string_view container,
+                        std::string_view type, std::initializer_list<std::string_view> paths, const Deadline& dl,
+                        const ObjectCallback& each) {
+    std::string view;
+    {
+        Secret req;
+        RequestBuilder b(req, "CreateContainerView", "ViewManager", s.content().view_manager);
+        b.moref("container", container_type, container).text("type", type).text("recursive", "true").finish();
+        Reply reply = s.call("CreateContainerView", req, dl);
+        const char* t = reply.returnval() ? reply.returnval()->GetText() : nullptr;
+        if (!t || !*t) throw Error(VIX_E_INVALID_XML, "CreateContainerView: the answer names no view");
+        view = t;
+    }
+    retrieve(
+        s,
+        [&](RequestBuilder& b) {
+            prop_set(b, type, paths);
+            b.open("objectSet").moref("obj", "ContainerView", view).text("skip", "true");
+            b.open("selectSet", "TraversalSpec")
+                .text("name", "view")
+                .text("type", "ContainerView")
+                .text("path", "view")
+                .text("skip", "false")
+                .close("selectSet");
+            b.close("objectSet");
+        },
+        dl, each);
+    // A view left behind lives until the session ends; not worth failing for.
+    try {
+        Secret req;
+        RequestBuilder(req, "DestroyView", "ContainerView", view).finish();
+        s.call("DestroyView", req, dl);
+    } catch (const Error&) {
+    }
+}
+
+}  // namespace vix
