@@ -3,6 +3,7 @@
 
 #include <tinyxml2.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "api.h"
@@ -96,69 +97,82 @@ int open_vm(int host, const StrArg& vmx_path) {
     return add_handle(vm, host);
 }
 
+
+// The server properties a VM property id is read from (none: a constant).
+std::vector<std::string_view> paths_of(std::int64_t id) {
+    switch (id) {
+        case VIX_PROPERTY_VM_NUM_VCPUS: return {"config.hardware.numCPU"};
+        case VIX_PROPERTY_VM_VMX_PATHNAME: return {"config.files.vmPathName"};
+        case VIX_PROPERTY_VM_MEMORY_SIZE: return {"config.hardware.memoryMB"};
+        case VIX_PROPERTY_VM_READ_ONLY: return {"config.template"};
+        case VIX_PROPERTY_VM_NAME: return {"name"};
+        case VIX_PROPERTY_VM_GUESTOS: return {"config.guestId"};
+        case VIX_PROPERTY_VM_POWER_STATE: return {"runtime.powerState", "runtime.question"};
+        case VIX_PROPERTY_VM_TOOLS_STATE: return {"guest.toolsRunningStatus", "guest.toolsStatus"};
+        case VIX_PROPERTY_VM_IS_RUNNING: return {"runtime.powerState"};
+        case VIX_PROPERTY_VM_VMTEAM_PATHNAME: case VIX_PROPERTY_VM_IN_VMTEAM:
+        case VIX_PROPERTY_VM_SUPPORTED_FEATURES: case kIsRecording: case kIsReplaying:
+            return {};
+        default:
+            throw Error(VIX_E_UNRECOGNIZED_PROPERTY, "property " + std::to_string(id) + " is not a VM property");
+    }
+}
+
+PropertyValue vm_property(std::int64_t id, const ObjectProps& o) {
+    PropertyValue v;
+    const auto str = [&](std::string s) {
+        v.is_string = true;
+        v.text = std::move(s);
+    };
+    const auto num = [&](std::string_view path) { v.number = std::strtoll(o.text(path).c_str(), nullptr, 10); };
+    switch (id) {
+        case VIX_PROPERTY_VM_NUM_VCPUS: num("config.hardware.numCPU"); break;
+        case VIX_PROPERTY_VM_VMX_PATHNAME: str(o.text("config.files.vmPathName")); break;
+        case VIX_PROPERTY_VM_VMTEAM_PATHNAME: str(""); break;  // no teams on vSphere
+        case VIX_PROPERTY_VM_MEMORY_SIZE: num("config.hardware.memoryMB"); break;
+        case VIX_PROPERTY_VM_READ_ONLY: v.number = o.text("config.template") == "true"; break;
+        case VIX_PROPERTY_VM_NAME: str(o.text("name")); break;
+        case VIX_PROPERTY_VM_GUESTOS: str(o.text("config.guestId")); break;
+        case VIX_PROPERTY_VM_POWER_STATE:
+            v.number = power_state_bits(o.text("runtime.powerState"), o.has("runtime.question"));
+            break;
+        case VIX_PROPERTY_VM_TOOLS_STATE:
+            v.number = tools_state(o.text("guest.toolsRunningStatus"), o.text("guest.toolsStatus"));
+            break;
+        case VIX_PROPERTY_VM_IS_RUNNING: v.number = o.text("runtime.powerState") == "poweredOn"; break;
+        case VIX_PROPERTY_VM_SUPPORTED_FEATURES:
+            v.number = VIX_VM_SUPPORT_MULTIPLE_SNAPSHOTS | VIX_VM_SUPPORT_TOOLS_INSTALL | VIX_VM_SUPPORT_HARDWARE_UPGRADE;
+            break;
+        default: v.number = 0; break;  // in a team, recording, replaying: never
+    }
+    return v;
+}
+
 }  // namespace
 
 void VmObject::properties(const std::vector<IntArg>& ids, std::vector<PropertyValue>& out) {
-    // Every id is known before anything is sent.
+    // Every id is known before anything is sent; only what they need is asked.
+    std::vector<std::string_view> paths;
     for (const IntArg& id : ids) {
-        const std::int64_t n = id.kind == IntArg::Int ? id.value : -1;
-        switch (n) {
-            case VIX_PROPERTY_VM_NUM_VCPUS: case VIX_PROPERTY_VM_VMX_PATHNAME: case VIX_PROPERTY_VM_VMTEAM_PATHNAME:
-            case VIX_PROPERTY_VM_MEMORY_SIZE: case VIX_PROPERTY_VM_READ_ONLY: case VIX_PROPERTY_VM_NAME:
-            case VIX_PROPERTY_VM_GUESTOS: case VIX_PROPERTY_VM_IN_VMTEAM: case VIX_PROPERTY_VM_POWER_STATE:
-            case VIX_PROPERTY_VM_TOOLS_STATE: case VIX_PROPERTY_VM_IS_RUNNING:
-            case VIX_PROPERTY_VM_SUPPORTED_FEATURES: case kIsRecording: case kIsReplaying:
-                break;
-            default:
-                throw Error(VIX_E_UNRECOGNIZED_PROPERTY,
-                            id.kind == IntArg::Int ? "property " + std::to_string(n) + " is not a VM property"
-                                                   : std::string("property id is not an integer"));
-        }
+        if (id.kind != IntArg::Int) throw Error(VIX_E_UNRECOGNIZED_PROPERTY, "property id is not an integer");
+        for (std::string_view p : paths_of(id.value))
+            if (std::find(paths.begin(), paths.end(), p) == paths.end()) paths.push_back(p);
     }
     if (deleted) throw Error(VIX_E_VM_NOT_FOUND, path + " was deleted");
-    on_vm("GetProperties", path, [&] {
-        retrieve_object(
-            *host->session, "VirtualMachine", moref,
-            {"name", "config.hardware.numCPU", "config.hardware.memoryMB", "config.files.vmPathName",
-             "config.template", "config.guestId", "runtime.powerState", "runtime.question",
-             "guest.toolsRunningStatus", "guest.toolsStatus"},
-            request_deadline(*host), [&](const ObjectProps& o) {
-                for (const IntArg& id : ids) {
-                    PropertyValue v;
-                    const auto str = [&](std::string s) {
-                        v.is_string = true;
-                        v.text = std::move(s);
-                    };
-                    const auto num = [&](const std::string& s) { v.number = std::strtoll(s.c_str(), nullptr, 10); };
-                    switch (id.value) {
-                        case VIX_PROPERTY_VM_NUM_VCPUS: num(o.text("config.hardware.numCPU")); break;
-                        case VIX_PROPERTY_VM_VMX_PATHNAME: str(o.text("config.files.vmPathName")); break;
-                        case VIX_PROPERTY_VM_VMTEAM_PATHNAME: str(""); break;
-                        case VIX_PROPERTY_VM_MEMORY_SIZE: num(o.text("config.hardware.memoryMB")); break;
-                        case VIX_PROPERTY_VM_READ_ONLY: v.number = o.text("config.template") == "true"; break;
-                        case VIX_PROPERTY_VM_NAME: str(o.text("name")); break;
-                        case VIX_PROPERTY_VM_GUESTOS: str(o.text("config.guestId")); break;
-                        case VIX_PROPERTY_VM_POWER_STATE:
-                            v.number = power_state_bits(o.text("runtime.powerState"), o.has("runtime.question"));
-                            break;
-                        case VIX_PROPERTY_VM_TOOLS_STATE:
-                            v.number = tools_state(o.text("guest.toolsRunningStatus"), o.text("guest.toolsStatus"));
-                            break;
-                        case VIX_PROPERTY_VM_IS_RUNNING: v.number = o.text("runtime.powerState") == "poweredOn"; break;
-                        case VIX_PROPERTY_VM_SUPPORTED_FEATURES:
-                            v.number = VIX_VM_SUPPORT_MULTIPLE_SNAPSHOTS | VIX_VM_SUPPORT_TOOLS_INSTALL |
-                                       VIX_VM_SUPPORT_HARDWARE_UPGRADE;
-                            break;
-                        default: v.number = 0; break;  // in a team, recording, replaying: never
-                    }
-                    out.push_back(std::move(v));
-                }
-            });
-    });
-    if (out.size() != ids.size()) {
-        out.clear();
-        throw Error(VIX_E_VM_NOT_FOUND, path + ": the server returned no properties for it");
+    ObjectProps none;
+    bool answered = paths.empty();
+    if (!paths.empty()) {
+        on_vm("GetProperties", path, [&] {
+            retrieve_object(*host->session, "VirtualMachine", moref, paths, request_deadline(*host),
+                            [&](const ObjectProps& o) {
+                                answered = true;
+                                for (const IntArg& id : ids) out.push_back(vm_property(id.value, o));
+                            });
+        });
+    } else {
+        for (const IntArg& id : ids) out.push_back(vm_property(id.value, none));
     }
+    if (!answered) throw Error(VIX_E_VM_NOT_FOUND, path + ": the server returned no properties for it");
 }
 
 Status find_items(int host, const IntArg& search_type, const IntArg& timeout, std::vector<std::string>& out) noexcept {

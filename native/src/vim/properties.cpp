@@ -86,14 +86,14 @@ void retrieve(Session& s, const SpecWriter& spec, const Deadline& dl, const Obje
     }
 }
 
-static void prop_set(RequestBuilder& b, std::string_view type, std::initializer_list<std::string_view> paths) {
+static void prop_set(RequestBuilder& b, std::string_view type, const std::vector<std::string_view>& paths) {
     b.open("propSet").text("type", type);
     for (std::string_view p : paths) b.text("pathSet", p);
     b.close("propSet");
 }
 
 void retrieve_object(Session& s, std::string_view type, std::string_view moref,
-                     std::initializer_list<std::string_view> paths, const Deadline& dl, const ObjectCallback& each) {
+                     const std::vector<std::string_view>& paths, const Deadline& dl, const ObjectCallback& each) {
     retrieve(
         s,
         [&](RequestBuilder& b) {
@@ -104,7 +104,7 @@ void retrieve_object(Session& s, std::string_view type, std::string_view moref,
 }
 
 void retrieve_container(Session& s, std::string_view container_type, std::string_view container,
-                        std::string_view type, std::initializer_list<std::string_view> paths, const Deadline& dl,
+                        std::string_view type, const std::vector<std::string_view>& paths, const Deadline& dl,
                         const ObjectCallback& each) {
     std::string view;
     {

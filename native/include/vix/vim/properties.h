@@ -44,12 +44,12 @@ void retrieve(Session& s, const SpecWriter& spec, const Deadline& dl, const Obje
 // Properties of one object. A deleted object is the server's
 // ManagedObjectNotFound, mapped by the fault table.
 void retrieve_object(Session& s, std::string_view type, std::string_view moref,
-                     std::initializer_list<std::string_view> paths, const Deadline& dl, const ObjectCallback& each);
+                     const std::vector<std::string_view>& paths, const Deadline& dl, const ObjectCallback& each);
 
 // Every object of `type` below `container` (a Folder or Datacenter), through
 // a ContainerView that is destroyed afterwards.
 void retrieve_container(Session& s, std::string_view container_type, std::string_view container,
-                        std::string_view type, std::initializer_list<std::string_view> paths, const Deadline& dl,
+                        std::string_view type, const std::vector<std::string_view>& paths, const Deadline& dl,
                         const ObjectCallback& each);
 
 }  // namespace vix
