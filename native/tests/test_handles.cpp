@@ -110,3 +110,22 @@ TEST_CASE("handles: the child of a fork owns none of the parent's entries") {
     REQUIRE(t.find(h) == it);
     REQUIRE(abandoned == 0);
 }
+
+TEST_CASE("handles: remove_if takes what the predicate accepts and nothing else") {
+    HandleTable<Item> t;
+    auto item = [](int id) {
+        auto i = std::make_shared<Item>();
+        i->id = id;
+        return i;
+    };
+    const int a = t.insert(item(1));
+    const int b = t.insert(item(2));
+    const int c = t.insert(item(2));
+    // The predicate runs under the table's lock: it may only look at the item.
+    const auto removed = t.remove_if([](const Item& i) { return i.id == 2; });
+    REQUIRE(removed.size() == 2);
+    REQUIRE(t.find(a) != nullptr);
+    REQUIRE(t.find(b) == nullptr);
+    REQUIRE(t.find(c) == nullptr);
+    REQUIRE(t.size() == 1);
+}

@@ -32,8 +32,7 @@ std::vector<std::string> moref_list(const XMLElement* val) {
     return out;
 }
 
-// Hands out every <objects> of a RetrieveResult; returns its paging token.
-static std::string each_object(const XMLElement* result, const ObjectCallback& each) {
+std::string each_object(const XMLElement* result, const ObjectCallback& each) {
     std::string token;
     if (!result) return token;
     for (const XMLElement* e = result->FirstChildElement(); e; e = e->NextSiblingElement()) {

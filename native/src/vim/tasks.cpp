@@ -16,9 +16,6 @@ std::string task_of(const Reply& reply, std::string_view method) {
     return t;
 }
 
-namespace {
-
-// Hands every changeSet of an UpdateSet to the handler.
 void apply_updates(const XMLElement* update_set, const ChangeHandler& on_change) {
     for (const XMLElement* fs = update_set->FirstChildElement(); fs; fs = fs->NextSiblingElement()) {
         if (local_name(fs->Name()) != "filterSet") continue;
@@ -32,6 +29,8 @@ void apply_updates(const XMLElement* update_set, const ChangeHandler& on_change)
         }
     }
 }
+
+namespace {
 
 std::string collector_of(const Reply& reply, std::string_view method) {
     const char* t = reply.returnval() ? reply.returnval()->GetText() : nullptr;

@@ -34,6 +34,10 @@ using ObjectCallback = std::function<void(const ObjectProps&)>;
 // Managed object references in an ArrayOfManagedObjectReference <val>.
 std::vector<std::string> moref_list(const tinyxml2::XMLElement* val);
 
+// Hands out every <objects> of a RetrieveResult element; returns its paging
+// token ("" on the last page). Exposed for tests and the fuzzer.
+std::string each_object(const tinyxml2::XMLElement* result, const ObjectCallback& each);
+
 // Writes the <specSet> content (propSet and objectSet elements) of one
 // PropertyFilterSpec.
 using SpecWriter = std::function<void(RequestBuilder&)>;

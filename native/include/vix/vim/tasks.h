@@ -29,6 +29,10 @@ struct TaskWait {
 // A property change: its path and new <val> (nullptr when it was removed).
 using ChangeHandler = std::function<void(std::string_view path, const tinyxml2::XMLElement* val)>;
 
+// Hands every changeSet of an UpdateSet element to the handler. Exposed for
+// tests and the fuzzer.
+void apply_updates(const tinyxml2::XMLElement* update_set, const ChangeHandler& on_change);
+
 // Watches properties of one object with WaitForUpdatesEx (the first answer
 // is their current values) until `done()` is true after an update.
 void watch(Session& s, std::string_view type, std::string_view moref, std::initializer_list<std::string_view> paths,
