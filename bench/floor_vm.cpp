@@ -7,8 +7,8 @@
 // A VM cycle, on one logged-in session, does what the VIX semantics need:
 // find the VM (datacenters, SearchIndex.FindByDatastorePath), read its power
 // state, then power it on and off, each after checking the power state, each
-// task waited for with a filter on a private PropertyCollector and
-// WaitForUpdatesEx (never polling). A listing is a ContainerView of every
+// task waited for with a filter on a private PropertyCollector (one per
+// session, reused) and WaitForUpdatesEx (never polling). A listing is a ContainerView of every
 // VirtualMachine with config.files.vmPathName and runtime.powerState, paged
 // with ContinueRetrievePropertiesEx, the paths pulled out of the XML by string
 // search (no DOM).
@@ -33,6 +33,7 @@ struct Session {
     Conn c;
     Url u;
     std::string pc, root, search, views;
+    std::string waiter;  // a private PropertyCollector, reused by every task wait
 
     Response call(const std::string& body, const char* what) {
         Response r = c.call(u, body);
@@ -64,13 +65,17 @@ std::string power_state(Session& s, const std::string& vm) {
 void run_task(Session& s, const std::string& vm, const std::string& method) {
     Response r = s.call("<" + method + " xmlns=\"urn:vim25\">" + this_("VirtualMachine", vm) + "</" + method + ">", method.c_str());
     const std::string task = text_of(r.body, "<returnval");
-    r = s.call("<CreatePropertyCollector xmlns=\"urn:vim25\">" + this_("PropertyCollector", s.pc) + "</CreatePropertyCollector>",
-               "CreatePropertyCollector");
-    const std::string pc = text_of(r.body, "<returnval");
+    if (s.waiter.empty()) {
+        r = s.call("<CreatePropertyCollector xmlns=\"urn:vim25\">" + this_("PropertyCollector", s.pc) +
+                       "</CreatePropertyCollector>", "CreatePropertyCollector");
+        s.waiter = text_of(r.body, "<returnval");
+    }
+    const std::string& pc = s.waiter;
     r = s.call("<CreateFilter xmlns=\"urn:vim25\">" + this_("PropertyCollector", pc) +
                    "<spec><propSet><type>Task</type><pathSet>info.state</pathSet><pathSet>info.error</pathSet></propSet>"
                    "<objectSet><obj type=\"Task\">" + task + "</obj></objectSet></spec><partialUpdates>false</partialUpdates></CreateFilter>",
                "CreateFilter");
+    const std::string filter = text_of(r.body, "<returnval");
     std::string version, state;
     for (int i = 0; i < 1000 && state != "success"; ++i) {  // bounded: 1,000 long polls
         r = s.call("<WaitForUpdatesEx xmlns=\"urn:vim25\">" + this_("PropertyCollector", pc) + "<version>" + version +
@@ -82,8 +87,8 @@ void run_task(Session& s, const std::string& vm, const std::string& method) {
         if (p != std::string::npos) state = text_of(r.body, "<val", p);
         if (state == "error") throw std::runtime_error(method + " failed: " + r.body.substr(0, 400));
     }
-    s.call("<DestroyPropertyCollector xmlns=\"urn:vim25\">" + this_("PropertyCollector", pc) + "</DestroyPropertyCollector>",
-           "DestroyPropertyCollector");
+    s.call("<DestroyPropertyFilter xmlns=\"urn:vim25\">" + this_("PropertyFilter", filter) + "</DestroyPropertyFilter>",
+           "DestroyPropertyFilter");
 }
 
 std::string find_vm(Session& s, const std::string& path) {

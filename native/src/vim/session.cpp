@@ -136,4 +136,18 @@ void Session::logout(const Deadline& dl) noexcept {
 
 void Session::abandon() noexcept { client_->abandon(); }
 
+std::string Session::take_collector() {
+    std::lock_guard<std::mutex> lk(collectors_mu_);
+    if (collectors_.empty()) return {};
+    std::string c = std::move(collectors_.back());
+    collectors_.pop_back();
+    return c;
+}
+
+void Session::give_collector(std::string collector) {
+    std::lock_guard<std::mutex> lk(collectors_mu_);
+    // A few are enough: one per thread that waits at the same time.
+    if (collectors_.size() < 8) collectors_.push_back(std::move(collector));
+}
+
 }  // namespace vix

@@ -50,26 +50,43 @@ void destroy_collector(Session& s, const std::string& pc, InterruptCheck interru
 
 }  // namespace
 
-void watch(Session& s, std::string_view type, std::string_view moref, std::initializer_list<std::string_view> paths,
+void watch(Session& s, std::string_view type, std::string_view moref, const std::vector<std::string_view>& paths,
            const TaskWait& w, const ChangeHandler& on_change, const std::function<bool()>& done) {
     const auto start = std::chrono::steady_clock::now();
     const Deadline setup = s.request_deadline(w.interrupted);
-    std::string pc;
-    {
+    const auto create_filter = [&](const std::string& pc) {
+        Secret req;
+        RequestBuilder b(req, "CreateFilter", "PropertyCollector", pc);
+        b.open("spec").open("propSet").text("type", type);
+        for (std::string_view p : paths) b.text("pathSet", p);
+        b.close("propSet").open("objectSet").moref("obj", type, moref).text("skip", "false").close("objectSet");
+        b.close("spec").text("partialUpdates", "false").finish();
+        return collector_of(s.call("CreateFilter", req, setup), "CreateFilter");
+    };
+    // A reused collector may be gone (the session was logged in again):
+    // then a new one.
+    std::string pc = s.take_collector();
+    std::string filter;
+    if (!pc.empty()) {
+        try {
+            filter = create_filter(pc);
+        } catch (const Error& e) {
+            if (e.code() == VIX_E_CANCELLED) throw;
+            pc.clear();
+        }
+    }
+    if (pc.empty()) {
         Secret req;
         RequestBuilder(req, "CreatePropertyCollector", "PropertyCollector", s.content().property_collector).finish();
         pc = collector_of(s.call("CreatePropertyCollector", req, setup), "CreatePropertyCollector");
+        try {
+            filter = create_filter(pc);
+        } catch (const Error& e) {
+            if (e.code() != VIX_E_CANCELLED) destroy_collector(s, pc, w.interrupted);
+            throw;
+        }
     }
     try {
-        {
-            Secret req;
-            RequestBuilder b(req, "CreateFilter", "PropertyCollector", pc);
-            b.open("spec").open("propSet").text("type", type);
-            for (std::string_view p : paths) b.text("pathSet", p);
-            b.close("propSet").open("objectSet").moref("obj", type, moref).text("skip", "false").close("objectSet");
-            b.close("spec").text("partialUpdates", "false").finish();
-            s.call("CreateFilter", req, setup);
-        }
         std::string version;
         // Bounded: each round is a long poll of at most kMaxWaitSeconds, and
         // the loop ends at the overall bound, a signal, or when done.
@@ -105,25 +122,34 @@ void watch(Session& s, std::string_view type, std::string_view moref, std::initi
         if (e.code() != VIX_E_CANCELLED) destroy_collector(s, pc, w.interrupted);
         throw;
     }
-    destroy_collector(s, pc, w.interrupted);
+    // The collector goes back without its filter; if that fails, it is
+    // dropped (it ends with the session).
+    try {
+        Secret req;
+        RequestBuilder(req, "DestroyPropertyFilter", "PropertyFilter", filter).finish();
+        s.call("DestroyPropertyFilter", req, s.request_deadline(w.interrupted));
+        s.give_collector(std::move(pc));
+    } catch (const Error&) {
+    }
 }
 
 std::string wait_for_task(Session& s, std::string_view task, const TaskWait& w, Fault* fault_out) {
     std::string state, result;
     Fault fault;
-    watch(
-        s, "Task", task, {"info.state", "info.error", "info.result"}, w,
-        [&](std::string_view name, const XMLElement* val) {
-            const char* t = val ? val->GetText() : nullptr;
-            if (name == "info.state") {
-                state = t ? t : "";
-            } else if (name == "info.result") {
-                result = t ? t : "";
-            } else if (name == "info.error" && val) {
-                fault = fault_from_element(child(val, "fault"), child_text(val, "localizedMessage"));
-            }
-        },
-        [&] { return state == "success" || state == "error"; });
+    const auto on_change = [&](std::string_view name, const XMLElement* val) {
+        const char* t = val ? val->GetText() : nullptr;
+        if (name == "info.state") {
+            state = t ? t : "";
+        } else if (name == "info.result") {
+            result = t ? t : "";
+        } else if (name == "info.error" && val) {
+            fault = fault_from_element(child(val, "fault"), child_text(val, "localizedMessage"));
+        }
+    };
+    const auto ended = [&] { return state == "success" || state == "error"; };
+    // Even a task that has ended already is read through the filter (SPEC-VM
+    // 11): the first WaitForUpdatesEx answers at once with its state.
+    watch(s, "Task", task, {"info.state", "info.error", "info.result"}, w, on_change, ended);
     if (state == "error") {
         if (fault.type.empty()) fault.type = "UnknownFault";
         if (fault_out) *fault_out = fault;

@@ -66,6 +66,12 @@ public:
     // fork child: drop our copies of the sockets, say nothing to the server.
     void abandon() noexcept;
 
+    // Private PropertyCollectors for waits (vim/tasks.cpp): a waiter takes
+    // one and gives it back when it holds no filter, so each waiting thread
+    // has its own and none is created per wait. "" when none is free.
+    std::string take_collector();
+    void give_collector(std::string collector);
+
 private:
     Reply rpc(Client& c, std::string_view method, const Secret& request, const Deadline& dl,
               std::string_view secret, std::string* fault_type);
@@ -78,6 +84,9 @@ private:
 
     std::mutex mu_;  // one request at a time on the connection
     std::unique_ptr<Client> client_;
+
+    std::mutex collectors_mu_;
+    std::vector<std::string> collectors_;
 };
 
 }  // namespace vix

@@ -7,6 +7,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "vix/errors.h"
 #include "vix/soap.h"
@@ -35,7 +36,7 @@ void apply_updates(const tinyxml2::XMLElement* update_set, const ChangeHandler& 
 
 // Watches properties of one object with WaitForUpdatesEx (the first answer
 // is their current values) until `done()` is true after an update.
-void watch(Session& s, std::string_view type, std::string_view moref, std::initializer_list<std::string_view> paths,
+void watch(Session& s, std::string_view type, std::string_view moref, const std::vector<std::string_view>& paths,
            const TaskWait& w, const ChangeHandler& on_change, const std::function<bool()>& done);
 
 // The moref a *_Task method returned.
