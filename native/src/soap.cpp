@@ -135,11 +135,23 @@ Reply::~Reply() {
     if (doc_) wipe_node(doc_.get(), 0);
 }
 
+// The schema-instance type of an element, whatever prefix the server bound
+// to the namespace: "xsi:type" from vCenter and ESXi, "XMLSchema-instance:type"
+// from govmomi-based servers (the simulator) inside property updates.
+static const char* instance_type(const XMLElement* d) {
+    if (const char* t = d->Attribute("xsi:type")) return t;
+    for (const tinyxml2::XMLAttribute* a = d->FirstAttribute(); a; a = a->Next()) {
+        const std::string_view n = a->Name();
+        if (n.size() > 5 && n.substr(n.size() - 5) == ":type" && n.substr(0, 6) != "xmlns:") return a->Value();
+    }
+    return nullptr;
+}
+
 Fault fault_from_element(const XMLElement* d, std::string message) {
     Fault f;
     f.message = std::move(message);
     if (!d) return f;
-    if (const char* t = d->Attribute("xsi:type")) {
+    if (const char* t = instance_type(d)) {
         f.type = std::string(local_name(t));
     } else {
         // <InvalidLoginFault> without xsi:type: drop the suffix.

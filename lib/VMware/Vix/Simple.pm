@@ -171,14 +171,16 @@ optional second argument (a locale) is accepted and ignored.
 
     ReleaseHandle($hostHandle);
 
-On a host handle, the same as L</HostDisconnect>; on 0 or a stale handle,
-nothing.
+On a host handle, the same as L</HostDisconnect>; on a VM handle, frees it
+(the host stays connected); on 0 or a stale handle, nothing.
 
 =head2 GetHandleType
 
     if (GetHandleType($h) == VIX_HANDLETYPE_HOST) { ... }
 
-C<VIX_HANDLETYPE_HOST> for a live host handle, else C<VIX_HANDLETYPE_NONE>.
+C<VIX_HANDLETYPE_HOST> for a live host handle, C<VIX_HANDLETYPE_VM> for a
+live VM handle (also after L</VMDelete>, until released), else
+C<VIX_HANDLETYPE_NONE>.
 
 =head2 GetProperties
 
@@ -190,6 +192,166 @@ C<VIX_PROPERTY_HOST_API_VERSION> (the VIX API level implemented) and
 C<VIX_PROPERTY_HOST_SOFTWARE_VERSION> (the server's product name and build).
 An unknown id gives C<VIX_E_UNRECOGNIZED_PROPERTY>, a stale handle
 C<VIX_E_INVALID_HANDLE>.
+
+=head1 VIRTUAL MACHINES
+
+Exported by default. Paths are the server's C<vmPathName>,
+C<"[datastore] dir/name.vmx"> with one space after the C<]> (the space is
+optional on input). Every call asks the server; nothing about a VM is
+cached. A call given a handle of the wrong kind returns
+C<VIX_E_NOT_SUPPORTED_ON_HANDLE_TYPE>; a released handle, or one whose host
+was disconnected, C<VIX_E_INVALID_HANDLE>. Arguments are checked in order
+before anything is sent.
+
+=head2 FindItems
+
+    my ($err, @vmxPaths) = FindItems($hostHandle, VIX_FIND_REGISTERED_VMS, 60);
+    die GetErrorText($err) if $err != VIX_OK;
+    print "$_\n" for @vmxPaths;
+
+C<VIX_FIND_REGISTERED_VMS> lists every VM (templates included),
+C<VIX_FIND_RUNNING_VMS> the powered-on ones; any other search type gives
+C<VIX_E_INVALID_ARG>. The timeout is in seconds and bounds the whole call;
+0 or a negative value means no bound of its own. When it passes the call
+returns C<VIX_E_NET_HTTP_OPERATION_TIMEDOUT> and no items (never a partial
+list), and the host handle stays usable. Both C<my ($err, @v) = FindItems(...)>
+and C<@v = FindItems(...); $err = shift @v;> work.
+
+=head2 FindRunningVMs
+
+    my @r = FindRunningVMs($hostHandle, 60);
+    my $err = shift @r;    # @r: the powered-on VMs' paths
+
+The same as C<FindItems($hostHandle, VIX_FIND_RUNNING_VMS, $timeout)>.
+
+=head2 VMOpen
+
+    my ($err, $vmHandle) = VMOpen($hostHandle, '[datastore1] web01/web01.vmx');
+
+Opens a registered VM (looked up in each datacenter in inventory order).
+Not registered, unknown datastore, or no C<[datastore]> prefix:
+C<VIX_E_VM_NOT_FOUND>; undef or empty path: C<VIX_E_INVALID_ARG>. On
+failure the handle is C<VIX_INVALID_HANDLE>. Each open gives a new handle;
+it belongs to the host handle and is invalid after L</HostDisconnect>.
+
+=head2 HostOpenVM
+
+    my ($err, $vmHandle) = HostOpenVM($hostHandle, $vmxPath,
+        VIX_VMOPEN_NORMAL, VIX_INVALID_HANDLE);
+
+As L</VMOpen>. Options must be C<VIX_VMOPEN_NORMAL> (0) and the property
+list C<VIX_INVALID_HANDLE> (or undef); anything else is
+C<VIX_E_INVALID_ARG>.
+
+=head2 RegisterVM
+
+    my $err = RegisterVM($hostHandle, '[datastore1] web02/web02.vmx');
+
+Registers the C<.vmx> file with the datacenter that holds the datastore
+(C<Folder.RegisterVM_Task>, waited for); the next L</FindItems> lists it. A
+VM already registered gives C<VIX_OK> and sends nothing. A missing file or
+an unknown datastore: C<VIX_E_NOT_FOUND>; an empty path or one without
+C<[datastore]>: C<VIX_E_INVALID_ARG>; only a real C<RestrictedVersion> fault
+gives C<VIX_E_LICENSE>.
+
+=head2 UnregisterVM
+
+    my $err = UnregisterVM($hostHandle, '[datastore1] web02/web02.vmx');
+
+Removes a powered-off VM from the inventory (its files stay). A VM that is
+powered on or suspended: C<VIX_E_VM_IS_RUNNING>, and it stays registered. A
+path that matches no registered VM: C<VIX_OK>.
+
+=head2 VMPowerOn
+
+    my $err = VMPowerOn($vmHandle, VIX_VMPOWEROP_NORMAL, VIX_INVALID_HANDLE);
+
+Powers the VM on, or resumes a suspended one, and waits for the task
+(C<WaitForUpdatesEx>, no polling). Already on: C<VIX_E_VM_IS_RUNNING>.
+C<VIX_VMPOWEROP_LAUNCH_GUI> is accepted and ignored;
+C<VIX_VMPOWEROP_START_VM_PAUSED> gives C<VIX_E_NOT_SUPPORTED>; other bits
+C<VIX_E_INVALID_ARG>. A task has no deadline of its own unless
+C<vix.operationTimeoutSeconds> is set in the config file (then
+C<VIX_E_NET_HTTP_OPERATION_TIMEDOUT>; the task goes on at the server); a
+Perl signal (C<alarm>) ends the wait with C<VIX_E_CANCELLED>.
+
+=head2 VMPowerOff
+
+    my $err = VMPowerOff($vmHandle, VIX_VMPOWEROP_NORMAL);
+    # or, through VMware Tools:
+    $err = VMPowerOff($vmHandle, VIX_VMPOWEROP_FROM_GUEST);
+
+Off or suspended: C<VIX_E_VM_NOT_RUNNING> (a suspended VM stays suspended).
+C<VIX_VMPOWEROP_FROM_GUEST> asks the guest to shut down and waits until the
+VM is off; without running Tools: C<VIX_E_TOOLS_NOT_RUNNING>. Both
+C<my $err = VMPowerOff(...)> and C<my ($err) = VMPowerOff(...)> work.
+
+=head2 VMReset
+
+    my $err = VMReset($vmHandle, VIX_VMPOWEROP_NORMAL);
+
+Resets a powered-on VM (C<FROM_GUEST>: reboots the guest through Tools).
+Not on: C<VIX_E_VM_NOT_RUNNING>.
+
+=head2 VMSuspend
+
+    my $err = VMSuspend($vmHandle, VIX_VMPOWEROP_NORMAL);
+
+Suspends a powered-on VM. Not on: C<VIX_E_VM_NOT_RUNNING>.
+
+=head2 VMPause
+
+    my $err = VMPause($vmHandle, 0, VIX_INVALID_HANDLE);   # VIX_E_NOT_SUPPORTED
+
+vSphere has no paused state: after the handle and arguments pass, always
+C<VIX_E_NOT_SUPPORTED>.
+
+=head2 VMUnpause
+
+    my $err = VMUnpause($vmHandle, 0, VIX_INVALID_HANDLE); # VIX_E_NOT_SUPPORTED
+
+As L</VMPause>.
+
+=head2 VMDelete
+
+    my $err = VMDelete($vmHandle, VIX_VMDELETE_DISK_FILES);
+
+Removes the VM and all its files (C<Destroy_Task>). The options must include
+C<VIX_VMDELETE_DISK_FILES> (vSphere cannot keep the disks), else
+C<VIX_E_INVALID_ARG>. Powered on: C<VIX_E_VM_IS_RUNNING>; off or suspended
+VMs are deleted. The handle stays a VM handle until released; calls on it
+give C<VIX_E_VM_NOT_FOUND>, as do calls on a VM deleted by someone else.
+
+=head2 GetProperties on a VM handle
+
+    my ($err, $state, $name) = GetProperties($vmHandle,
+        VIX_PROPERTY_VM_POWER_STATE, VIX_PROPERTY_VM_NAME);
+    print "$name is on\n" if $state == VIX_POWERSTATE_POWERED_ON;
+
+One value per id, in order, read in one round trip. An id that is not a VM
+property gives C<VIX_E_UNRECOGNIZED_PROPERTY> and no values.
+
+    id                                  value
+    VIX_PROPERTY_VM_NUM_VCPUS           int: config.hardware.numCPU
+    VIX_PROPERTY_VM_VMX_PATHNAME        string: config.files.vmPathName
+    VIX_PROPERTY_VM_VMTEAM_PATHNAME     string: "" (no teams on vSphere)
+    VIX_PROPERTY_VM_MEMORY_SIZE         int (MB): config.hardware.memoryMB
+    VIX_PROPERTY_VM_READ_ONLY           bool: config.template
+    VIX_PROPERTY_VM_NAME                string: name
+    VIX_PROPERTY_VM_GUESTOS             string: config.guestId ("" if unset)
+    VIX_PROPERTY_VM_IN_VMTEAM           bool: 0
+    VIX_PROPERTY_VM_POWER_STATE         int: exactly one of POWERED_OFF,
+                                        POWERED_ON, SUSPENDED (plus
+                                        BLOCKED_ON_MSG while a question is
+                                        pending); TOOLS_RUNNING is never
+                                        added, so == works
+    VIX_PROPERTY_VM_TOOLS_STATE         int: VIX_TOOLSSTATE_RUNNING,
+                                        _NOT_INSTALLED or _UNKNOWN
+    VIX_PROPERTY_VM_IS_RUNNING          bool: powered on
+    VIX_PROPERTY_VM_SUPPORTED_FEATURES  int: MULTIPLE_SNAPSHOTS |
+                                        TOOLS_INSTALL | HARDWARE_UPGRADE
+    VIX_PROPERTY_VM_IS_RECORDING (236),
+    VIX_PROPERTY_VM_IS_REPLAYING (237)  0 (retired in VIX 1.11, still accepted)
 
 =head1 ADDITIONS (exported on request)
 

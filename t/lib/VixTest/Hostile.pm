@@ -34,7 +34,7 @@ package VixTest::Hostile;
 #   huge_fault echo_password_fault drop_idle close_each interim_100
 #   slow_steps huge_headers weird_fault close_after_request
 #   reset_after_request reset_mid_response handshake_garbage accept_close
-#   old_tls
+#   old_tls fake_vsphere (a scripted vSphere host for the VM layer)
 
 use strict;
 use warnings;
@@ -430,6 +430,184 @@ $B{accept_close} = { raw => 1, handler => sub { _close($_[0]) } };
 $B{old_tls} = { tls_args => [ SSL_version => 'TLSv1_1:!TLSv1_2:!TLSv1_3',
                               SSL_cipher_list => 'DEFAULT:@SECLEVEL=0' ],
                 handler => sub { _serve($_[0], sub { (200, 'OK', 'text/html', '<html>old</html>') }) } };
+
+# ------------------------------------------------------- a scripted vSphere
+#
+# fake_vsphere: a small but plausible vSphere host, enough for the VM layer
+# to reach a task: ServiceContent, Login (any password), one datacenter dc-1
+# with datastore ds1, one VM vm-1 at opts{vm_path} ("[ds1] vm1/vm1.vmx"),
+# FindByDatastorePath, CreateContainerView, RetrievePropertiesEx,
+# CreatePropertyCollector/CreateFilter/WaitForUpdatesEx, every *_Task.
+# Options steer the misbehaviour:
+#   power_state => 'poweredOn'       what runtime.powerState says
+#   task        => 'never'           WaitForUpdatesEx: info.state running,
+#                                    then no change forever (each poll held
+#                                    min(maxWaitSeconds, poll_hold) s, 1 s)
+#               => 'fault'           the task ends in error: fault_type,
+#                                    fault_inner (XML inside <fault>),
+#                                    fault_message
+#               => 'truncated'       the first WaitForUpdatesEx answer is cut
+#                                    short (Content-Length promises more)
+#               => 'success'         (default)
+#   props       => 'missing'         the VM's property answer has no propSet
+#                                    but name and powerState; 'extra': adds
+#                                    unknown elements and properties
+#   delay       => { Method => s }   answer Method after s seconds
+#   stall_once  => 'Method'          the first request for Method (server
+#                                    wide) is never answered
+my $VIM_NS = 'xmlns="urn:vim25"';
+sub _fv_env { $ENV_OPEN . $_[0] . $ENV_CLOSE }
+sub _fv_ok  { (200, 'OK', 'text/xml; charset=utf-8', _fv_env(@_)) }
+sub _fv_resp {
+    my ($m, $inner) = @_;
+    return _fv_ok("<${m}Response $VIM_NS>" . ($inner // '') . "</${m}Response>");
+}
+sub _fv_prop {
+    my ($name, $type, $val) = @_;
+    return "<propSet><name>$name</name><val xsi:type=\"$type\">" . xml_escape($val) . '</val></propSet>';
+}
+sub _fv_content {
+    return _fv_resp('RetrieveServiceContent', '<returnval>'
+      . '<rootFolder type="Folder">group-d1</rootFolder>'
+      . '<propertyCollector type="PropertyCollector">propertyCollector</propertyCollector>'
+      . '<viewManager type="ViewManager">ViewManager</viewManager>'
+      . '<about><name>VMware vCenter Server</name>'
+      . '<fullName>VMware vCenter Server 7.0.3 build-20150588 (scripted test server)</fullName>'
+      . '<vendor>VMware, Inc.</vendor><version>7.0.3</version><build>20150588</build>'
+      . '<osType>linux-x64</osType><productLineId>vpx</productLineId>'
+      . '<apiType>VirtualCenter</apiType><apiVersion>7.0.3.0</apiVersion></about>'
+      . '<searchIndex type="SearchIndex">SearchIndex</searchIndex>'
+      . '<sessionManager type="SessionManager">SessionManager</sessionManager>'
+      . '</returnval>');
+}
+$B{fake_vsphere} = { handler => sub {
+    my ($c) = @_;
+    my $o = $c->{opts};
+    my $vm_path = $o->{vm_path} // '[ds1] vm1/vm1.vmx';
+    my $state = $o->{power_state} // 'poweredOn';
+    my $task = $o->{task} // 'success';
+    my $polls = 0;
+    my $cookie = 'vmware_soap_session="fake-session-cookie-1234"; Path=/; HttpOnly; Secure;';
+    _serve($c, sub {
+        my ($req) = @_;
+        my $b = $req->{body};
+        my $m = _soap_method($b);
+        my @ctl;
+        if (my $d = ($o->{delay} || {})->{$m}) { @ctl = (-delay => $d) }
+        if (($o->{stall_once} // '') eq $m && !-e "$c->{dir}/stalled.$m") {
+            _touch("$c->{dir}/stalled.$m");
+            _drain_until_eof($c);
+            POSIX::_exit(0);
+        }
+        if ($m eq 'RetrieveServiceContent') { return (_fv_content(), @ctl) }
+        if ($m eq 'Login') {
+            return (_fv_resp('Login', '<returnval><key>52-fake</key><userName>root</userName>'
+                . '<fullName>root</fullName><loginTime>2024-01-01T00:00:00Z</loginTime>'
+                . '<lastActiveTime>2024-01-01T00:00:00Z</lastActiveTime><locale>en</locale>'
+                . '<messageLocale>en</messageLocale></returnval>'), 'Set-Cookie' => $cookie, @ctl);
+        }
+        if ($m eq 'CreateContainerView') {
+            return (_fv_resp($m, '<returnval type="ContainerView">session[fake]view-1</returnval>'), @ctl);
+        }
+        if ($m eq 'FindByDatastorePath') {
+            my $p = request_field($b, 'path') // '';
+            return (_fv_resp($m, $p eq $vm_path ? '<returnval type="VirtualMachine">vm-1</returnval>' : ''), @ctl);
+        }
+        if ($m eq 'RetrievePropertiesEx') {
+            my $objs;
+            if ($b =~ /Datacenter/) {
+                $objs = '<objects><obj type="Datacenter">datacenter-1</obj>'
+                  . '<propSet><name>datastore</name><val xsi:type="ArrayOfManagedObjectReference">'
+                  . '<ManagedObjectReference type="Datastore">datastore-1</ManagedObjectReference></val></propSet>'
+                  . '<propSet><name>hostFolder</name><val type="Folder" xsi:type="ManagedObjectReference">group-h1</val></propSet>'
+                  . '<propSet><name>vmFolder</name><val type="Folder" xsi:type="ManagedObjectReference">group-v1</val></propSet>'
+                  . '</objects><objects><obj type="Datastore">datastore-1</obj>'
+                  . _fv_prop('name', 'xsd:string', 'ds1') . '</objects>';
+            } elsif ($b =~ /ContainerView/) {
+                $objs = '<objects><obj type="VirtualMachine">vm-1</obj>'
+                  . _fv_prop('config.files.vmPathName', 'xsd:string', $vm_path)
+                  . _fv_prop('runtime.powerState', 'VirtualMachinePowerState', $state) . '</objects>';
+            } else {
+                my $props = $o->{props} // '';
+                my @p = (_fv_prop('name', 'xsd:string', 'vm1'),
+                         _fv_prop('runtime.powerState', 'VirtualMachinePowerState', $state));
+                push @p, _fv_prop('config.hardware.numCPU', 'xsd:int', 2),
+                         _fv_prop('config.hardware.memoryMB', 'xsd:int', 2048),
+                         _fv_prop('config.files.vmPathName', 'xsd:string', $vm_path),
+                         _fv_prop('config.template', 'xsd:boolean', 'false'),
+                         _fv_prop('config.guestId', 'xsd:string', 'otherGuest64'),
+                         _fv_prop('guest.toolsRunningStatus', 'xsd:string', 'guestToolsRunning'),
+                         _fv_prop('guest.toolsStatus', 'VirtualMachineToolsStatus', 'toolsOk')
+                    unless $props eq 'missing';
+                push @p, _fv_prop('config.unknownFutureThing', 'xsd:string', 'ignore me'),
+                         '<futureElement><nested>x</nested></futureElement>'
+                    if $props eq 'extra';
+                @p = reverse @p if $props eq 'extra';
+                my $missing = $props eq 'missing'
+                  ? '<missingSet><path>config.hardware.numCPU</path><fault><fault xsi:type="NoPermission"/>'
+                    . '<localizedMessage>no</localizedMessage></fault></missingSet>' : '';
+                $objs = '<objects><obj type="VirtualMachine">vm-1</obj>' . join('', @p) . $missing . '</objects>';
+            }
+            return (_fv_resp($m, "<returnval>$objs</returnval>"), @ctl);
+        }
+        if ($m eq 'CreatePropertyCollector') {
+            return (_fv_resp($m, '<returnval type="PropertyCollector">session[fake]pc-2</returnval>'), @ctl);
+        }
+        if ($m eq 'CreateFilter') {
+            return (_fv_resp($m, '<returnval type="PropertyFilter">session[fake]filter-1</returnval>'), @ctl);
+        }
+        if ($m eq 'WaitForUpdatesEx') {
+            $polls++;
+            my $cs = sub {
+                join "", map { "<changeSet><name>$_->[0]</name><op>assign</op>" . ($_->[1] // "") . "</changeSet>" } @_;
+            };
+            my $set = sub {
+                "<returnval><version>$polls</version><filterSet><filter type=\"PropertyFilter\">"
+                  . "session[fake]filter-1</filter><objectSet><kind>"
+                  . ($polls == 1 ? 'enter' : 'modify') . '</kind><obj type="Task">task-1</obj>'
+                  . $_[0] . '</objectSet></filterSet></returnval>';
+            };
+            if ($task eq 'never') {
+                if ($polls == 1) {
+                    return (_fv_resp($m, $set->($cs->(['info.state', '<val xsi:type="TaskInfoState">running</val>'],
+                                                       ['info.error'], ['info.result']))), @ctl);
+                }
+                my ($wait) = ($b =~ /maxWaitSeconds>(\d+)</);
+                my $hold = $o->{poll_hold} // 1;
+                $hold = $wait if defined $wait && $wait < $hold;
+                return (_fv_resp($m, ''), -delay => $hold);
+            }
+            if ($task eq 'truncated') {
+                my $body = _fv_env("<${m}Response $VIM_NS>" . $set->($cs->(
+                    ['info.state', '<val xsi:type="TaskInfoState">success</val>'])) . "</${m}Response>");
+                _write($c, "HTTP/1.1 200 OK\r\nContent-Type: text/xml; charset=utf-8\r\n"
+                         . 'Content-Length: ' . (length($body) + 500) . "\r\n\r\n"
+                         . substr($body, 0, int(length($body) / 2)));
+                _close($c);
+                POSIX::_exit(0);
+            }
+            if ($task eq 'fault') {
+                my $ft = $o->{fault_type} // 'SystemError';
+                my $msg = xml_escape($o->{fault_message} // "scripted $ft");
+                return (_fv_resp($m, $set->($cs->(
+                    ['info.state', '<val xsi:type="TaskInfoState">error</val>'],
+                    ['info.error', "<val xsi:type=\"LocalizedMethodFault\"><fault xsi:type=\"$ft\">"
+                       . ($o->{fault_inner} // '') . "</fault><localizedMessage>$msg</localizedMessage></val>"],
+                    ['info.result']))), @ctl);
+            }
+            return (_fv_resp($m, $set->($cs->(['info.state', '<val xsi:type="TaskInfoState">success</val>'],
+                                              ['info.error'], ['info.result']))), @ctl);
+        }
+        if ($m =~ /_Task\z/) {
+            return (_fv_resp($m, '<returnval type="Task">task-1</returnval>'), @ctl);
+        }
+        if ($m =~ /^(?:DestroyPropertyCollector|DestroyView|Logout|UnregisterVM|ShutdownGuest|RebootGuest|StandbyGuest)\z/) {
+            return (_fv_resp($m), @ctl);
+        }
+        return (500, 'Internal Server Error', 'text/xml; charset=utf-8',
+                soap_fault(type => 'MethodNotFound', string => "unexpected method '$m'"));
+    });
+} };
 
 sub behaviours { sort keys %B }
 
