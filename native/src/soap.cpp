@@ -132,7 +132,7 @@ Reply::Reply() = default;
 Reply::Reply(Reply&&) noexcept = default;
 Reply& Reply::operator=(Reply&&) noexcept = default;
 Reply::~Reply() {
-    if (doc_) wipe_node(doc_.get(), 0);
+    if (doc_ && wipe_) wipe_node(doc_.get(), 0);
 }
 
 // The schema-instance type of an element, whatever prefix the server bound
@@ -167,12 +167,15 @@ Fault fault_from_element(const XMLElement* d, std::string message) {
 
 [[noreturn]] static void invalid(const std::string& why) { throw Error(VIX_E_INVALID_XML, why); }
 
-Reply Reply::parse(std::string_view body, std::string_view method) {
+Reply Reply::parse(std::string_view body, std::string_view method, bool wipe) {
     Reply r;
+    r.wipe_ = wipe;
     // SOAP forbids a DTD; refusing it up front rules out entity tricks.
     if (body.find("<!DOCTYPE") != std::string_view::npos || body.find("<!ENTITY") != std::string_view::npos)
         invalid("response contains a DTD, which SOAP does not allow");
-    r.doc_ = std::make_unique<XMLDocument>(true, tinyxml2::COLLAPSE_WHITESPACE);
+    // Whitespace is data (a VM path may hold two spaces in a row), and
+    // keeping it is also the cheaper parse.
+    r.doc_ = std::make_unique<XMLDocument>(true, tinyxml2::PRESERVE_WHITESPACE);
     if (r.doc_->Parse(body.data(), body.size()) != tinyxml2::XML_SUCCESS)
         invalid(std::string("response is not well-formed XML: ") + r.doc_->ErrorName());
     const XMLElement* env = r.doc_->RootElement();

@@ -79,11 +79,14 @@ public:
     const tinyxml2::XMLElement* returnval() const { return returnval_; }
 
     // Throws Error(VIX_E_INVALID_XML) when the body is not a SOAP envelope
-    // with either a fault or <{method}Response>.
-    static Reply parse(std::string_view body, std::string_view method);
+    // with either a fault or <{method}Response>. With `wipe`, every string
+    // of the document is overwritten when the Reply goes: for answers to
+    // requests that carried a secret, and for answers that are one.
+    static Reply parse(std::string_view body, std::string_view method, bool wipe = true);
 
 private:
     std::unique_ptr<tinyxml2::XMLDocument> doc_;
+    bool wipe_ = true;
     const tinyxml2::XMLElement* returnval_ = nullptr;
     struct {
         bool has_value = false;

@@ -34,6 +34,10 @@ Reply Session::rpc(Client& c, std::string_view method, const Secret& request, co
     append_escaped(escaped.str(), secret);
     const std::initializer_list<std::string_view> secrets = {secret, escaped.view(), cookie, bare};
     const std::string where = c.endpoint().url();
+    // Only answers to a request that carried a secret, and a ticket, are
+    // worth wiping: the rest hold nothing secret, and wiping costs as much
+    // as parsing.
+    const bool wipe = !secret.empty() || method == "AcquireCloneTicket";
     const auto fault_error = [&](const Fault& f, const std::string& prefix) {
         if (fault_type) *fault_type = f.type;
         return Error(fault_to_code(f.type, f.existing_state, f.object_type),
@@ -42,7 +46,7 @@ Reply Session::rpc(Client& c, std::string_view method, const Secret& request, co
     if (r.status != 200 && r.status != 500) {
         // A fault under another status still counts as a fault.
         try {
-            Reply reply = Reply::parse(std::string_view(r.body.data(), r.body.size()), method);
+            Reply reply = Reply::parse(std::string_view(r.body.data(), r.body.size()), method, wipe);
             if (reply.is_fault()) throw fault_error(reply.fault(), std::string(method) + ": ");
         } catch (const Error& e) {
             if (e.code() != VIX_E_INVALID_XML) throw;
@@ -53,7 +57,7 @@ Reply Session::rpc(Client& c, std::string_view method, const Secret& request, co
     }
     Reply reply;
     try {
-        reply = Reply::parse(std::string_view(r.body.data(), r.body.size()), method);
+        reply = Reply::parse(std::string_view(r.body.data(), r.body.size()), method, wipe);
     } catch (const Error& e) {
         if (r.status == 500)
             throw Error(VIX_E_NET_HTTP_HTTP_RETURNED_ERROR,
