@@ -31,7 +31,10 @@ sub new_methods {
 
 sub run_model {
     my ($model) = @_;
-    my $sim = start_sim(model => $model, password => $PW);
+    # Tools of a VM powered on here start an hour later, i.e. never during
+    # the test: the VM used below is power-cycled so that its Tools are not
+    # running (the simulator's own VMs start with Tools running).
+    my $sim = start_sim(model => $model, password => $PW, args => ['-tools-delay', '1h']);
     my ($err, $h) = HostConnect(VIX_API_VERSION, VIX_SERVICEPROVIDER_VMWARE_VI_SERVER, $sim->{url}, 0,
                                 $sim->{user}, $sim->{password}, 0, VIX_INVALID_HANDLE);
     is($err, VIX_OK, 'HostConnect') or return diag(GetLastErrorDetail());
@@ -72,9 +75,12 @@ sub run_model {
     is(VMPowerOn($vm, 0, 0), VIX_E_VM_IS_RUNNING, 'VMPowerOn of an on VM -> VIX_E_VM_IS_RUNNING');
     like(GetLastErrorDetail(), qr/VMPowerOn.*\Q$path\E/, '... detail names the operation and the VM');
     is(VMPowerOn($vm, VIX_VMPOWEROP_START_VM_PAUSED, 0), VIX_E_NOT_SUPPORTED, 'START_VM_PAUSED -> VIX_E_NOT_SUPPORTED');
+    witness($sim, 'poweroff', $path);
+    witness($sim, 'poweron', $path);
     is(VMPowerOff($vm, VIX_VMPOWEROP_FROM_GUEST), VIX_E_TOOLS_NOT_RUNNING,
        'VMPowerOff FROM_GUEST without Tools running -> VIX_E_TOOLS_NOT_RUNNING');
     is(VMReset($vm, VIX_VMPOWEROP_FROM_GUEST), VIX_E_TOOLS_NOT_RUNNING, 'VMReset FROM_GUEST without Tools');
+    %w = witness_vms($sim);
     is($w{$path}, 'poweredOn', '... the VM is still on (witness)');
     for my $c ([\&VMPowerOff, 'VMPowerOff', [VIX_VMPOWEROP_LAUNCH_GUI]], [\&VMPowerOff, 'VMPowerOff', [0x8000]],
                [\&VMReset, 'VMReset', [VIX_VMPOWEROP_START_VM_PAUSED]], [\&VMSuspend, 'VMSuspend', [1]],
@@ -162,5 +168,41 @@ sub run_model {
 for my $model (qw(vpx esx)) {
     subtest "model $model" => sub { run_model($model) };
 }
+
+# FROM_GUEST with Tools running: the guest's own shutdown, standby and
+# reboot (ShutdownGuest, StandbyGuest, RebootGuest), then a wait for the
+# power state the guest reaches.
+subtest 'FROM_GUEST with Tools running' => sub {
+    my $sim = start_sim(password => $PW, args => ['-tools-delay', '200ms']);
+    my ($err, $h) = HostConnect(VIX_API_VERSION, VIX_SERVICEPROVIDER_VMWARE_VI_SERVER, $sim->{url}, 0,
+                                $sim->{user}, $sim->{password}, 0, VIX_INVALID_HANDLE);
+    is($err, VIX_OK, 'HostConnect') or return diag(GetLastErrorDetail());
+    my ($path) = sort keys %{ { witness_vms($sim) } };
+    my ($e, $vm) = VMOpen($h, $path);
+    is($e, VIX_OK, "VMOpen($path)");
+    my $tools_up = sub {    # bounded: 100 x 100 ms
+        for (1 .. 100) {
+            my ($pe, $t) = GetProperties($vm, VIX_PROPERTY_VM_TOOLS_STATE);
+            return 1 if $pe == VIX_OK && $t == VIX_TOOLSSTATE_RUNNING;
+            select(undef, undef, undef, 0.1);
+        }
+        return 0;
+    };
+    ok($tools_up->(), 'Tools run in the powered-on VM');
+    is(VMReset($vm, VIX_VMPOWEROP_FROM_GUEST), VIX_OK, 'VMReset FROM_GUEST (RebootGuest)');
+    is({ witness_vms($sim) }->{$path}, 'poweredOn', '... the VM stays on (witness)');
+    ok($tools_up->(), '... and its Tools come back');
+    is(VMSuspend($vm, VIX_VMPOWEROP_FROM_GUEST), VIX_OK, 'VMSuspend FROM_GUEST (StandbyGuest) waits for the standby');
+    is({ witness_vms($sim) }->{$path}, 'suspended', '... suspended on return (witness)');
+    is(VMPowerOn($vm, 0, 0), VIX_OK, 'VMPowerOn resumes it');
+    ok($tools_up->(), '... Tools run again');
+    is(VMPowerOff($vm, VIX_VMPOWEROP_FROM_GUEST), VIX_OK, 'VMPowerOff FROM_GUEST (ShutdownGuest) waits for the power-off');
+    is({ witness_vms($sim) }->{$path}, 'poweredOff', '... off on return (witness)');
+    my @m = sim_methods($sim);
+    ok((grep { $_ eq 'ShutdownGuest' } @m) && (grep { $_ eq 'StandbyGuest' } @m) && (grep { $_ eq 'RebootGuest' } @m),
+       '... through ShutdownGuest, StandbyGuest and RebootGuest');
+    HostDisconnect($h);
+    stop_sim($sim);
+};
 
 done_testing;

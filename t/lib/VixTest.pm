@@ -264,6 +264,7 @@ sub start_sim {
                '-ready-file', "$dir/ready", '-log', $sim->{log}, '-stdin-watch');
     push @cmd, '-listen', $o{listen} if defined $o{listen};
     push @cmd, '-cert', $o{cert}, '-key', $o{key} if defined $o{cert};
+    push @cmd, @{ $o{args} } if $o{args};    # more simulator flags, e.g. ['-tools-delay', '1h']
 
     # The simulator's stdin is a pipe we hold: if this process dies in any
     # way (even SIGKILL), it sees EOF and exits (-stdin-watch).
