@@ -44,6 +44,23 @@ our @EXPORT = qw(
     SnapshotGetNumChildren
     SnapshotGetChild
     SnapshotGetParent
+    VMClone
+    VMReadVariable
+    VMWriteVariable
+    VMUpgradeVirtualHardware
+    VMInstallTools
+    VMCaptureScreenImage
+    VMEnableSharedFolders
+    VMGetNumSharedFolders
+    VMGetSharedFolderState
+    VMSetSharedFolderState
+    VMAddSharedFolder
+    VMRemoveSharedFolder
+    VMOpenUrlInGuest
+    VMBeginRecording
+    VMEndRecording
+    VMBeginReplay
+    VMEndReplay
 );
 our @EXPORT_OK = qw(
     GetLastErrorDetail
