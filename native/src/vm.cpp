@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "api.h"
+#include "vm_ops.h"
 #include "vix/vim/inventory.h"
 #include "vix/vim/power.h"
 #include "vix/vim/properties.h"
@@ -21,46 +22,14 @@ namespace {
 constexpr std::int64_t kIsRecording = 236;
 constexpr std::int64_t kIsReplaying = 237;
 
-// The detail names the operation and the VM's path (SPEC-VM 15, 17.12).
-template <class F>
-auto on_vm(const char* op, const std::string& path, F&& f) -> decltype(f()) {
-    try {
-        return f();
-    } catch (const Error& e) {
-        throw Error(e.code(), std::string(op) + " " + path + ": " + e.detail());
-    }
-}
+using vmops::live_vm;
+using vmops::on_vm;
+using vmops::task_wait;
 
-// A VM handle that is still usable: its host is connected and VMDelete has
-// not removed it.
-std::shared_ptr<VmObject> live_vm(int handle) {
-    std::shared_ptr<VmObject> vm = vm_arg(handle);
-    if (vm->deleted) throw Error(VIX_E_VM_NOT_FOUND, vm->path + " was deleted");
-    return vm;
-}
-
-TaskWait task_wait(const HostSession& h, std::string what) {
-    TaskWait w;
-    w.overall = h.operation_timeout;
-    w.interrupted = interrupt_check();
-    w.what = std::move(what);
-    return w;
-}
-
-// Starts a VirtualMachine task and waits for it. A task that fails with
-// InvalidState says nothing of the power state: the table's row needs it,
-// so it is read here.
+// Starts a VirtualMachine task and waits for it.
 std::string run_vm_task(const HostSession& h, const VmObject& vm, std::string_view method) {
-    Session& s = *h.session;
-    const std::string task = start_vm_task(s, vm.moref, method, request_deadline(h));
-    Fault fault;
-    try {
-        return wait_for_task(s, task, task_wait(h, std::string(method)), &fault);
-    } catch (const Error& e) {
-        if (fault.type != "InvalidState" || !fault.existing_state.empty()) throw;
-        const VmRuntime now = vm_runtime(s, vm.moref, request_deadline(h));
-        throw Error(fault_to_code(fault.type, now.power_state), e.detail());
-    }
+    const std::string task = start_vm_task(*h.session, vm.moref, method, request_deadline(h));
+    return vmops::wait_vm_task(h, vm, task, method);
 }
 
 std::string required_path(const StrArg& a) { return required_string(a, "vmxFilePathName"); }
