@@ -2,6 +2,7 @@
 // bench/vm-run, as a lower bound for the other clients.
 //
 //   floor_vm URL USER PASSWORD cycle VMXPATH N   -> N timed VM cycles
+//   floor_vm URL USER PASSWORD snapcycle VMXPATH N -> N snapshot create/revert/remove cycles
 //   floor_vm URL USER PASSWORD find N            -> N timed registered-VM listings
 //
 // A VM cycle, on one logged-in session, does what the VIX semantics need:
@@ -62,8 +63,10 @@ std::string power_state(Session& s, const std::string& vm) {
     return text_of(r.body, "<val");
 }
 
-void run_task(Session& s, const std::string& vm, const std::string& method) {
-    Response r = s.call("<" + method + " xmlns=\"urn:vim25\">" + this_("VirtualMachine", vm) + "</" + method + ">", method.c_str());
+// Starts a task with `args` on an object and waits for it; returns info.result.
+std::string run_task(Session& s, const std::string& type, const std::string& obj, const std::string& method,
+                     const std::string& args = "") {
+    Response r = s.call("<" + method + " xmlns=\"urn:vim25\">" + this_(type, obj) + args + "</" + method + ">", method.c_str());
     const std::string task = text_of(r.body, "<returnval");
     if (s.waiter.empty()) {
         r = s.call("<CreatePropertyCollector xmlns=\"urn:vim25\">" + this_("PropertyCollector", s.pc) +
@@ -72,11 +75,12 @@ void run_task(Session& s, const std::string& vm, const std::string& method) {
     }
     const std::string& pc = s.waiter;
     r = s.call("<CreateFilter xmlns=\"urn:vim25\">" + this_("PropertyCollector", pc) +
-                   "<spec><propSet><type>Task</type><pathSet>info.state</pathSet><pathSet>info.error</pathSet></propSet>"
+                   "<spec><propSet><type>Task</type><pathSet>info.state</pathSet><pathSet>info.error</pathSet>"
+                   "<pathSet>info.result</pathSet></propSet>"
                    "<objectSet><obj type=\"Task\">" + task + "</obj></objectSet></spec><partialUpdates>false</partialUpdates></CreateFilter>",
                "CreateFilter");
     const std::string filter = text_of(r.body, "<returnval");
-    std::string version, state;
+    std::string version, state, result;
     for (int i = 0; i < 1000 && state != "success"; ++i) {  // bounded: 1,000 long polls
         r = s.call("<WaitForUpdatesEx xmlns=\"urn:vim25\">" + this_("PropertyCollector", pc) + "<version>" + version +
                        "</version><options><maxWaitSeconds>30</maxWaitSeconds></options></WaitForUpdatesEx>",
@@ -85,10 +89,23 @@ void run_task(Session& s, const std::string& vm, const std::string& method) {
         version = text_of(r.body, "<version");
         size_t p = r.body.find("<name>info.state</name>");
         if (p != std::string::npos) state = text_of(r.body, "<val", p);
+        p = r.body.find("<name>info.result</name>");
+        if (p != std::string::npos) result = text_of(r.body, "<val", p);
         if (state == "error") throw std::runtime_error(method + " failed: " + r.body.substr(0, 400));
     }
     s.call("<DestroyPropertyFilter xmlns=\"urn:vim25\">" + this_("PropertyFilter", filter) + "</DestroyPropertyFilter>",
            "DestroyPropertyFilter");
+    return result;
+}
+
+// The test-lab cycle: take a snapshot, revert to it, remove it.
+void snap_cycle(Session& s, const std::string& vm) {
+    const std::string snap = run_task(s, "VirtualMachine", vm, "CreateSnapshot_Task",
+                                      "<name>bench</name><description></description><memory>false</memory>"
+                                      "<quiesce>false</quiesce>");
+    if (snap.empty()) throw std::runtime_error("CreateSnapshot_Task named no snapshot");
+    run_task(s, "VirtualMachineSnapshot", snap, "RevertToSnapshot_Task", "<suppressPowerOn>false</suppressPowerOn>");
+    run_task(s, "VirtualMachineSnapshot", snap, "RemoveSnapshot_Task", "<removeChildren>false</removeChildren>");
 }
 
 std::string find_vm(Session& s, const std::string& path) {
@@ -112,9 +129,9 @@ void vm_cycle(Session& s, const std::string& path) {
     const std::string vm = find_vm(s, path);
     power_state(s, vm);  // what the script prints
     if (power_state(s, vm) == "poweredOn") throw std::runtime_error("VM is already on");
-    run_task(s, vm, "PowerOnVM_Task");
+    run_task(s, "VirtualMachine", vm, "PowerOnVM_Task");
     if (power_state(s, vm) != "poweredOn") throw std::runtime_error("VM did not power on");
-    run_task(s, vm, "PowerOffVM_Task");
+    run_task(s, "VirtualMachine", vm, "PowerOffVM_Task");
 }
 
 size_t list_vms(Session& s) {
@@ -161,7 +178,8 @@ int main(int argc, char** argv) {
         Session s;
         s.u = parse_url(argv[1]);
         const std::string mode = argv[4];
-        const bool cycle = mode == "cycle";
+        const bool snaps = mode == "snapcycle";
+        const bool cycle = mode == "cycle" || snaps;
         if (cycle && argc < 7) throw std::runtime_error("cycle needs VMXPATH N");
         const long n = std::strtol(argv[cycle ? 6 : 5], nullptr, 10);
         if (n <= 0) throw std::runtime_error("N must be > 0");
@@ -176,17 +194,24 @@ int main(int argc, char** argv) {
         size_t items = 0;
         // The first listing is timed and measured for memory too: its peak is
         // the answer's cost. A cycle has one untimed warm-up.
-        if (cycle) vm_cycle(s, argv[5]);
+        // A snapshot cycle works on a VM found once, as a lab script does.
+        const std::string snap_vm = snaps ? find_vm(s, argv[5]) : std::string();
+        const auto one = [&] {
+            if (snaps) snap_cycle(s, snap_vm);
+            else if (cycle) vm_cycle(s, argv[5]);
+            else items = list_vms(s);
+        };
+        if (cycle) one();
         double c0 = cpu_ms(), w0 = now_ms();
         for (long i = 0; i < n; i++) {
             double t = now_ms();
-            if (cycle) vm_cycle(s, argv[5]); else items = list_vms(s);
+            one();
             lat.push_back(now_ms() - t);
         }
         double wall = now_ms() - w0, cpu = cpu_ms() - c0;
         std::printf("RESULT client=floor mode=%s n=%ld median_ms=%.3f p95_ms=%.3f wall_s=%.3f cpu_ms_per_cycle=%.3f "
                     "items=%zu peak_growth_kb=%ld\n",
-                    cycle ? "vmcycle" : "find", n, median(lat), pct(lat, 95), wall / 1e3, cpu / n, items,
+                    snaps ? "snapcycle" : cycle ? "vmcycle" : "find", n, median(lat), pct(lat, 95), wall / 1e3, cpu / n, items,
                     vmhwm_kb() - rss0);
         logout(s.c, s.u);
         close_conn(s.c);

@@ -1,6 +1,7 @@
 """pyvmomi rows of bench/vm-run (python3-pyvmomi 6.7.1, Debian's python3).
 
     python3 pyvmomi_vm.py URL USER PASSWORD cycle VMXPATH N
+    python3 pyvmomi_vm.py URL USER PASSWORD snapcycle VMXPATH N
     python3 pyvmomi_vm.py URL USER PASSWORD find N
 
 A VM cycle: SearchIndex.FindByDatastorePath in the first datacenter, the
@@ -31,7 +32,8 @@ def status_kb(key):
 
 def main():
     url, user, password, mode = sys.argv[1:5]
-    cycle = mode == "cycle"
+    snaps = mode == "snapcycle"
+    cycle = mode in ("cycle", "snapcycle")
     path, n = (sys.argv[5], int(sys.argv[6])) if cycle else (None, int(sys.argv[5]))
     u = urlparse(url)
     si = SmartConnect(host=u.hostname, port=u.port or 443, user=user, pwd=password,
@@ -46,6 +48,46 @@ def main():
             raise RuntimeError("VM is already on")
         WaitForTask(vm.PowerOnVM_Task())
         WaitForTask(vm.PowerOffVM_Task())
+
+    snap_vm = None
+    if snaps:
+        snap_vm = content.searchIndex.FindByDatastorePath(content.rootFolder.childEntity[0], path)
+
+    PC = vmodl.query.PropertyCollector
+
+    def wait(task):
+        # pyVim's WaitForTask reads the whole TaskInfo, and the simulator's
+        # revert task names the snapshot as its entity, which pyvmomi's type
+        # check refuses: read state, error and result only, as the others do.
+        spec = PC.FilterSpec(objectSet=[PC.ObjectSpec(obj=task)],
+                             propSet=[PC.PropertySpec(type=vim.Task, pathSet=["info.state", "info.error", "info.result"])])
+        f = content.propertyCollector.CreateFilter(spec, True)
+        state, result, version = None, None, None
+        try:
+            for _ in range(1000):  # bounded long polls
+                upd = content.propertyCollector.WaitForUpdatesEx(version, PC.WaitOptions(maxWaitSeconds=30))
+                if upd is None:
+                    continue
+                version = upd.version
+                for fs in upd.filterSet:
+                    for o in fs.objectSet:
+                        for c in o.changeSet:
+                            if c.name == "info.state":
+                                state = c.val
+                            elif c.name == "info.result":
+                                result = c.val
+                            elif c.name == "info.error" and c.val is not None:
+                                raise c.val
+                if state in ("success", "error"):
+                    return result
+            raise RuntimeError("task did not finish")
+        finally:
+            f.Destroy()
+
+    def snap_cycle():
+        snap = wait(snap_vm.CreateSnapshot_Task(name="bench", description="", memory=False, quiesce=False))
+        wait(snap.RevertToSnapshot_Task())
+        wait(snap.RemoveSnapshot_Task(removeChildren=False))
 
     def find_all():
         view = content.viewManager.CreateContainerView(content.rootFolder, [vim.VirtualMachine], True)
@@ -69,14 +111,15 @@ def main():
         return len(paths)
 
     rss0 = status_kb("VmRSS")
+    one = snap_cycle if snaps else vm_cycle
     if cycle:
-        vm_cycle()
+        one()
     lat = []
     c0, w0 = time.process_time(), time.monotonic()
     for _ in range(n):
         t = time.monotonic()
         if cycle:
-            vm_cycle()
+            one()
         else:
             items = find_all()
         lat.append((time.monotonic() - t) * 1e3)

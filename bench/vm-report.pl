@@ -15,11 +15,14 @@ while (<>) {
         push @notes, "$1 $2";
     }
 }
-for my $mode (qw(vmcycle find)) {
+my %title = (vmcycle => 'VM cycle (open, power state, on, off)',
+             snapcycle => 'Snapshot cycle (create, revert, remove)',
+             find => 'FindItems over the scale inventory');
+for my $mode (qw(vmcycle snapcycle find)) {
     my @rows = grep { /^$mode\t/ } sort keys %best;
     next unless @rows;
     my $floor = $best{"$mode\tfloor"}{row};
-    printf "\n%s\n%-9s %10s %10s %8s %12s %8s %14s  %s\n", $mode eq 'vmcycle' ? 'VM cycle (open, power state, on, off)' : 'FindItems over the scale inventory',
+    printf "\n%s\n%-9s %10s %10s %8s %12s %8s %14s  %s\n", $title{$mode},
         'client', 'median ms', 'p95 ms', 'x floor', 'cpu ms/op', 'items', 'peak RSS +KB', 'medians of all rounds';
     for my $c (qw(floor vix pyvmomi govmomi)) {
         my $b = $best{"$mode\t$c"} or next;

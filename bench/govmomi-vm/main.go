@@ -1,6 +1,7 @@
 // govmomi rows of bench/vm-run (Debian's govmomi source, GOPATH mode).
 //
 //	govmomi-vm URL USER PASSWORD cycle VMXPATH N
+//	govmomi-vm URL USER PASSWORD snapcycle VMXPATH N
 //	govmomi-vm URL USER PASSWORD find N
 //
 // A VM cycle: object.SearchIndex.FindByDatastorePath in the default
@@ -26,6 +27,7 @@ import (
 	"github.com/vmware/govmomi/find"
 	"github.com/vmware/govmomi/object"
 	"github.com/vmware/govmomi/view"
+	"github.com/vmware/govmomi/vim25/methods"
 	"github.com/vmware/govmomi/vim25/mo"
 	"github.com/vmware/govmomi/vim25/types"
 )
@@ -67,7 +69,8 @@ func main() {
 		die(err)
 	}
 	u.User = url.UserPassword(os.Args[2], os.Args[3])
-	cycle := os.Args[4] == "cycle"
+	snaps := os.Args[4] == "snapcycle"
+	cycle := os.Args[4] == "cycle" || snaps
 	path := ""
 	nArg := os.Args[5]
 	if cycle {
@@ -109,6 +112,43 @@ func main() {
 		}
 		return err
 	}
+	var snapVM *object.VirtualMachine
+	if snaps {
+		dc, err := find.NewFinder(c.Client, false).DefaultDatacenter(ctx)
+		if err != nil {
+			die(err)
+		}
+		ref, err := object.NewSearchIndex(c.Client).FindByDatastorePath(ctx, dc, path)
+		if err != nil || ref == nil {
+			die(fmt.Errorf("no VM at %s: %v", path, err))
+		}
+		snapVM = ref.(*object.VirtualMachine)
+	}
+	// Snapshots by reference (methods.*), not by name: govmomi's
+	// RevertToSnapshot(name) and RemoveSnapshot(name) read the tree first.
+	snapCycle := func() error {
+		t, err := snapVM.CreateSnapshot(ctx, "bench", "", false, false)
+		if err != nil {
+			return err
+		}
+		info, err := t.WaitForResult(ctx, nil)
+		if err != nil {
+			return err
+		}
+		snap := info.Result.(types.ManagedObjectReference)
+		rv, err := methods.RevertToSnapshot_Task(ctx, c.Client, &types.RevertToSnapshot_Task{This: snap})
+		if err != nil {
+			return err
+		}
+		if err := object.NewTask(c.Client, rv.Returnval).Wait(ctx); err != nil {
+			return err
+		}
+		rm, err := methods.RemoveSnapshot_Task(ctx, c.Client, &types.RemoveSnapshot_Task{This: snap, RemoveChildren: false})
+		if err != nil {
+			return err
+		}
+		return object.NewTask(c.Client, rm.Returnval).Wait(ctx)
+	}
 	findAll := func() error {
 		v, err := view.NewManager(c.Client).CreateContainerView(ctx, c.Client.ServiceContent.RootFolder, []string{"VirtualMachine"}, true)
 		if err != nil {
@@ -127,8 +167,12 @@ func main() {
 		return v.Destroy(ctx)
 	}
 	rss0 := statusKB("VmRSS")
+	one := vmCycle
+	if snaps {
+		one = snapCycle
+	}
 	if cycle {
-		if err := vmCycle(); err != nil {
+		if err := one(); err != nil {
 			die(err)
 		}
 	}
@@ -137,7 +181,7 @@ func main() {
 	for i := 0; i < n; i++ {
 		t := time.Now()
 		if cycle {
-			err = vmCycle()
+			err = one()
 		} else {
 			err = findAll()
 		}
@@ -157,7 +201,9 @@ func main() {
 		k = 1
 	}
 	mode := "find"
-	if cycle {
+	if snaps {
+		mode = "snapcycle"
+	} else if cycle {
 		mode = "vmcycle"
 	}
 	fmt.Printf("RESULT client=govmomi mode=%s n=%d median_ms=%.3f p95_ms=%.3f wall_s=%.3f cpu_ms_per_cycle=%.3f items=%d peak_growth_kb=%d\n",
