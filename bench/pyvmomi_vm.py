@@ -128,7 +128,7 @@ def main():
     med = lat[n // 2] if n % 2 else (lat[n // 2 - 1] + lat[n // 2]) / 2
     p95 = lat[max(1, -(-95 * n // 100)) - 1]
     print("RESULT client=pyvmomi mode=%s n=%d median_ms=%.3f p95_ms=%.3f wall_s=%.3f cpu_ms_per_cycle=%.3f "
-          "items=%d peak_growth_kb=%d" % ("vmcycle" if cycle else "find", n, med, p95, wall, cpu / n, items,
+          "items=%d peak_growth_kb=%d" % ("snapcycle" if snaps else "vmcycle" if cycle else "find", n, med, p95, wall, cpu / n, items,
                                           status_kb("VmHWM") - rss0))
     Disconnect(si)
 
