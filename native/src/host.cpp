@@ -1,10 +1,12 @@
 #include "vix/host.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <fstream>
 #include <memory>
 #include <mutex>
 
@@ -95,6 +97,28 @@ Request check_arguments(const ConnectArgs& a) {
     return r;
 }
 
+// A candidate is VMware's vmrun only if it is an executable regular file
+// that is not this module's own vixrun under another name (a user may link
+// vixrun as vmrun for old shell scripts: SPEC-VM's vixrun must not make a
+// Workstation installation appear).
+bool is_vmware_vmrun(const std::string& candidate) {
+    struct stat st;
+    if (::stat(candidate.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || ::access(candidate.c_str(), X_OK) != 0)
+        return false;
+    if (char* real = ::realpath(candidate.c_str(), nullptr)) {
+        const std::string r(real);
+        std::free(real);
+        if (r.size() >= 7 && r.compare(r.size() - 7, 7, "/vixrun") == 0) return false;
+    }
+    // bin/vixrun carries this marker on its second line (make install
+    // rewrites only the first): a copy under another name is found too.
+    std::ifstream in(candidate, std::ios::binary);
+    char head[1024];
+    in.read(head, sizeof head);
+    const std::string_view seen(head, static_cast<std::size_t>(in.gcount()));
+    return seen.find("VMware::Vix::Simple vixrun: not VMware's vmrun") == std::string_view::npos;
+}
+
 std::string find_vmrun() {
     std::string path = std::getenv("PATH") ? std::getenv("PATH") : "";
     std::vector<std::string> dirs;
@@ -107,7 +131,7 @@ std::string find_vmrun() {
     for (const char* d : {"/usr/bin", "/usr/local/bin", "/usr/lib/vmware/bin"}) dirs.push_back(d);
     for (const std::string& d : dirs) {
         const std::string candidate = d + "/vmrun";
-        if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+        if (is_vmware_vmrun(candidate)) return candidate;
     }
     return {};
 }
