@@ -122,6 +122,7 @@ public:
 
     const Endpoint& endpoint() const { return ep_; }
     bool has_session_cookie() const { return !cookie_.empty(); }
+    bool connected() const { return conn_.is_open(); }
     // Only for redacting error details: a server may echo the cookie back.
     std::string_view session_cookie() const { return cookie_.view(); }
     // The session's cookie, as the Session last saw it (after a re-login).
