@@ -49,6 +49,9 @@ import (
 // witness's own sessions (and the clone tickets it leaves behind) apart.
 const witnessAgent = "vcsim-witness"
 
+// idleTimeout: the server closes keep-alive connections idle this long.
+var idleTimeout = flag.Duration("idle-timeout", 0, "close keep-alive connections idle this long (0: Go's default)")
+
 // maxBody bounds how much of a request the method logger buffers.
 const maxBody = 64 << 20
 
@@ -153,6 +156,10 @@ func runServer(listen, user, pass, modelName, certFile, keyFile, ready, logFile 
 	srv, err := newServer(m.Service)
 	if err != nil {
 		return err
+	}
+
+	if *idleTimeout > 0 {
+		srv.Config.IdleTimeout = *idleTimeout
 	}
 
 	// The simulator offers no hook around its ServeMux, so wrap the
