@@ -167,7 +167,16 @@ Reply Session::call(std::string_view method, const Secret& request, const Deadli
 }
 
 void Session::relogin(std::uint64_t seen_generation, std::string_view method, const Deadline& dl) {
-    std::lock_guard<std::mutex> once(login_mu_);
+    // Another call may be logging in again: wait for it, still bounded and
+    // interruptible.
+    std::unique_lock<std::timed_mutex> once(login_mu_, std::defer_lock);
+    while (!once.try_lock_for(std::chrono::milliseconds(20))) {
+        if (dl.passed())
+            throw Error(VIX_E_NET_HTTP_OPERATION_TIMEDOUT,
+                        std::string(method) + ": waiting for another call's login to " + ep_.authority());
+        if (dl.interrupted())
+            throw Error(VIX_E_CANCELLED, std::string(method) + ": interrupted by a signal while waiting for a login");
+    }
     const std::string expired = std::string(method) + ": the session on " + ep_.authority() +
                                 " expired (NotAuthenticated)";
     {
@@ -251,7 +260,7 @@ Secret Session::acquire_clone_ticket(const Deadline& dl) {
 
 void Session::logout(const Deadline& dl) noexcept {
     {
-        std::lock_guard<std::mutex> once(login_mu_);
+        std::lock_guard<std::timed_mutex> once(login_mu_);
         std::lock_guard<std::mutex> lk(mu_);
         can_relogin_ = false;  // a call still running must not log in again
         user_.wipe();

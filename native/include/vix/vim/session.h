@@ -112,7 +112,7 @@ private:
     Secret cookie_;               // the session's vmware_soap_session
     std::uint64_t generation_ = 0;  // bumped whenever the cookie changes
 
-    std::mutex login_mu_;  // one re-login at a time
+    std::timed_mutex login_mu_;  // one re-login at a time
     bool clone_ = false;          // opened with a clone ticket
     bool can_relogin_ = false;    // Login sessions only, until logout
     Secret user_, password_;      // for the re-login; never for clone tickets
