@@ -104,14 +104,9 @@ for my $f (@FAULTS) {
         like($d, qr/\Q$VMX\E/, '... and the VM path');
         like($d, qr/\Q$type\E/, '... and the fault');
         like($d, qr/scripted \Q$type\E message <with & markup>/, '... and its message, unescaped');
-        {
-            # SPEC 8: a password the server echoes is redacted. The session
-            # keeps no copy of the password after Login (the re-login of
-            # SPEC-VM 16, on the transport branch, will hold it as a wiped
-            # secret), so a task fault's message cannot be redacted yet.
-            local $TODO = 'task fault messages are not redacted against the login password (needs SPEC-VM 16 secret)';
-            unlike($d, qr/\Q$PW\E/, '... but never the password');
-        }
+        # SPEC 8: a password the server echoes is redacted, in a task's
+        # fault too (the session keeps it, wiped, for its re-login).
+        unlike($d, qr/\Q$PW\E/, '... but never the password');
         HostDisconnect($h);
     };
 }

@@ -235,7 +235,8 @@ sub sim_build {
 }
 
 # start_sim(user => 'root', password => 'rootpasswd', model => 'vpx'|'esx',
-#           listen => '127.0.0.1:0', cert => PEM, key => PEM)
+#           listen => '127.0.0.1:0', cert => PEM, key => PEM,
+#           idle_timeout => '300ms' (the server closes idle keep-alive connections))
 # Starts a simulator in its own process group and waits (30 s at most) until
 # it is listening. Returns a VixTest::Sim hashref:
 #   url (https://127.0.0.1:40123/sdk), host (bare: 127.0.0.1 or ::1),
@@ -263,6 +264,7 @@ sub start_sim {
                '-password-env', 'VCSIM_PASSWORD',
                '-ready-file', "$dir/ready", '-log', $sim->{log}, '-stdin-watch');
     push @cmd, '-listen', $o{listen} if defined $o{listen};
+    push @cmd, '-idle-timeout', $o{idle_timeout} if defined $o{idle_timeout};
     push @cmd, '-cert', $o{cert}, '-key', $o{key} if defined $o{cert};
     push @cmd, @{ $o{args} } if $o{args};    # more simulator flags, e.g. ['-tools-delay', '1h']
 

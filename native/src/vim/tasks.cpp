@@ -154,7 +154,7 @@ std::string wait_for_task(Session& s, std::string_view task, const TaskWait& w, 
         if (fault.type.empty()) fault.type = "UnknownFault";
         if (fault_out) *fault_out = fault;
         throw Error(fault_to_code(fault.type, fault.existing_state, fault.object_type),
-                    redact(w.what + ": " + fault.type + (fault.message.empty() ? "" : ": " + fault.message), {}));
+                    s.redact(w.what + ": " + fault.type + (fault.message.empty() ? "" : ": " + fault.message)));
     }
     return result;
 }

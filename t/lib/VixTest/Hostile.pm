@@ -329,6 +329,29 @@ $B{close_each} = { handler => sub {
     _serve($_[0], sub { (_echo_responder(@_), Connection => 'close', -close => 1) });
 } };
 
+# A host that lets anyone in and answers AcquireCloneTicket only after
+# opts{delay} seconds (default 0.5): a slow call, for concurrency tests. Each
+# connection is served by its own process, so calls on different connections
+# overlap.
+$B{slow_host} = { handler => sub {
+    my ($c) = @_;
+    my $xml = 'text/xml; charset=utf-8';
+    _serve($c, sub {
+        my $m = _soap_method($_[0]{body});
+        return (200, 'OK', $xml, service_content()) if $m eq 'RetrieveServiceContent';
+        return (200, 'OK', $xml, $ENV_OPEN . '<LoginResponse xmlns="urn:vim25"><returnval><key>k</key>'
+                . '</returnval></LoginResponse>' . $ENV_CLOSE,
+                'Set-Cookie' => 'vmware_soap_session="slow-host-cookie"; Path=/; HttpOnly') if $m eq 'Login';
+        return (200, 'OK', $xml, $ENV_OPEN . '<AcquireCloneTicketResponse xmlns="urn:vim25"><returnval>cst-slow'
+                . '</returnval></AcquireCloneTicketResponse>' . $ENV_CLOSE, -delay => $c->{opts}{delay} // 0.5)
+            if $m eq 'AcquireCloneTicket';
+        return (200, 'OK', $xml, $ENV_OPEN . '<LogoutResponse xmlns="urn:vim25"></LogoutResponse>' . $ENV_CLOSE)
+            if $m eq 'Logout';
+        return (500, 'Internal Server Error', $xml,
+                soap_fault(type => 'MethodNotFound', string => "unexpected method '$m'"));
+    });
+} };
+
 # Redirect requests for opts{from} (default /sdk) with opts{status} to
 # opts{target} (absolute or relative); any other path gets the echo host.
 $B{redirect} = { handler => sub {
@@ -620,7 +643,7 @@ sub start {
     my $host     = $opts{host} // '127.0.0.1';
     my $lifetime = $opts{lifetime} // $DEFAULT_LIFETIME;
     my ($cert, $key) = $tls ? tls_material() : ();
-    my %self = (behaviour => $name, tls => $tls, owner => $$);
+    my %self = (behaviour => $name, tls => $tls, owner => $$, owner_tid => _tid());
 
     # A downgrade redirect needs somewhere to point: a plain server whose
     # connection log tells whether the client (wrongly) went there.
@@ -663,7 +686,8 @@ sub pid  { $_[0]{pid} }
 
 sub stop {
     my ($self) = @_;
-    return unless $self->{pid} && $self->{owner} == $$;
+    # A Perl thread's clone of this object is not the owner either.
+    return unless $self->{pid} && $self->{owner} == $$ && ($self->{owner_tid} // 0) == _tid();
     my $pid = delete $self->{pid};
     delete $LIVE{$pid};
     kill 'TERM', $pid;    # the server stops its connection handlers itself
@@ -677,6 +701,8 @@ sub stop {
 }
 
 sub DESTROY { local ($?, $@, $!); $_[0]->stop }
+
+sub _tid { $INC{'threads.pm'} ? threads->tid : 0 }
 
 END { local $?; my @s = values %LIVE; $_->stop for @s }    # copy: stop() edits %LIVE
 
