@@ -7,9 +7,11 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <functional>
@@ -254,4 +256,43 @@ TEST_CASE("session: a \"*\" host in a transfer URL is the session's host") {
                                         std::make_shared<const TlsContext>(Settings{}), "t", std::chrono::seconds(1));
     REQUIRE(v6->transfer_endpoint("https://*/guestFile").host == "::1");
     REQUIRE_THROWS_AS(s->transfer_endpoint("http://*/guestFile"), Error);
+}
+
+TEST_CASE("transport: a streamed download over TLS, close-delimited (openssl s_server)") {
+    if (std::system("command -v openssl >/dev/null 2>&1") != 0) {
+        WARN("openssl CLI missing: skipped");
+        return;
+    }
+    const std::string dir = temp_dir();
+    const std::string gen = "cd " + dir +
+                            " && openssl req -x509 -newkey rsa:2048 -nodes -keyout k.pem -out c.pem -days 1 "
+                            "-subj /CN=localhost >/dev/null 2>&1 && head -c 33554433 /dev/urandom > blob";
+    REQUIRE(std::system(gen.c_str()) == 0);
+    std::string port;
+    {  // a free port: a listener's, closed at once
+        BulkServer probe;
+        port = probe.base().substr(probe.base().rfind(':') + 1);
+    }
+    const pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        if (::chdir(dir.c_str()) != 0) ::_exit(127);
+        const int null = ::open("/dev/null", O_RDWR);
+        ::dup2(null, 0), ::dup2(null, 1), ::dup2(null, 2);
+        ::execlp("openssl", "openssl", "s_server", "-accept", ("127.0.0.1:" + port).c_str(), "-WWW", "-cert",
+                 "c.pem", "-key", "k.pem", "-quiet", static_cast<char*>(nullptr));
+        ::_exit(127);
+    }
+    auto s = std::make_unique<Session>(parse_endpoint("https://127.0.0.1:" + port + "/sdk"),
+                                       std::make_shared<const TlsContext>(Settings{}), "t", std::chrono::seconds(5));
+    std::int64_t code = VIX_E_FAIL;
+    for (int i = 0; i < 100 && code != VIX_OK; ++i) {  // until s_server listens (at most 5 s)
+        code = code_of([&] { s->download("https://*:" + port + "/blob", dir + "/got", s->request_deadline(), {}); });
+        if (code != VIX_OK) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ::kill(pid, SIGTERM);
+    ::waitpid(pid, nullptr, 0);
+    REQUIRE(code == VIX_OK);
+    REQUIRE(std::system(("cmp -s " + dir + "/blob " + dir + "/got").c_str()) == 0);
+    REQUIRE(std::system(("rm -rf " + dir).c_str()) == 0);
 }

@@ -19,8 +19,8 @@
 namespace vix {
 
 // Tells whether the caller wants the operation stopped: a signal is waiting
-// to be handled (a script's alarm, Ctrl-C). Called only when a wait was
-// interrupted, so it may be slow; must not throw.
+// to be handled (a script's alarm, Ctrl-C). Asked after every slice of a
+// wait (at most 20 ms apart), so it must be cheap; must not throw.
 using InterruptCheck = bool (*)();
 
 // One point in time that bounds a whole operation (SPEC: one deadline per
