@@ -282,10 +282,18 @@ def main():
     vm.StandbyGuest()
     check(wait_prop(si, vm, "runtime.powerState", "suspended", 15), "StandbyGuest ends suspended")
     raises(vim.fault.InvalidPowerState, "StandbyGuest when suspended: InvalidPowerState", vm.StandbyGuest)
+    raises(vim.fault.InvalidPowerState, "ResetVM_Task of a suspended VM: InvalidPowerState",
+           lambda: wait_task(vm.ResetVM_Task()))
     wait_task(vm.PowerOffVM_Task())
     check(vm.runtime.powerState == "poweredOff", "PowerOff of a suspended VM is allowed")
+    raises(vim.fault.InvalidPowerState, "SuspendVM_Task of a powered-off VM: InvalidPowerState",
+           lambda: wait_task(vm.SuspendVM_Task()))
     wait_task(vm.PowerOnVM_Task())
     check(wait_prop(si, vm, "guest.toolsRunningStatus", "guestToolsRunning"), "Tools up again")
+    wait_task(vm.ResetVM_Task())
+    check(vm.runtime.powerState == "poweredOn" and vm.guest.toolsRunningStatus == "guestToolsNotRunning",
+          "ResetVM_Task: on, Tools down")
+    check(wait_prop(si, vm, "guest.toolsRunningStatus", "guestToolsRunning"), "Tools up after the reset")
     vm.ShutdownGuest()
     check(wait_prop(si, vm, "runtime.powerState", "poweredOff", 15), "ShutdownGuest ends poweredOff")
 

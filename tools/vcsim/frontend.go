@@ -81,7 +81,8 @@ var extended = map[string]struct {
 }{
 	"VirtualMachine": {vmExtType, set("RebootGuest", "StandbyGuest", "ShutdownGuest",
 		"MountToolsInstaller", "UnmountToolsInstaller", "UpgradeTools_Task",
-		"UpgradeVM_Task", "CreateScreenshot_Task", "CloneVM_Task")},
+		"UpgradeVM_Task", "CreateScreenshot_Task", "CloneVM_Task",
+		"SuspendVM_Task", "ResetVM_Task")},
 	"Folder": {folderExtType, set("RegisterVM_Task")},
 }
 

@@ -18,9 +18,9 @@ package main
 
 import (
 	"encoding/json"
-	"sort"
-
 	"github.com/vmware/govmomi/simulator"
+	"github.com/vmware/govmomi/vim25"
+	"github.com/vmware/govmomi/vim25/types"
 )
 
 type datastoreInfo struct {
@@ -38,14 +38,7 @@ func serverInfo(url, model string, g *guestWorld) (string, error) {
 		GuestUser  string          `json:"guestUser"`
 	}{URL: url, Model: model, Datastores: []datastoreInfo{}, GuestRoot: g.root, GuestUser: g.user}
 
-	var dcs []*simulator.Datacenter
-	for _, e := range simulator.Map.All("Datacenter") {
-		if dc, ok := e.(*simulator.Datacenter); ok {
-			dcs = append(dcs, dc)
-		}
-	}
-	sort.Slice(dcs, func(i, j int) bool { return dcs[i].Name < dcs[j].Name })
-	for _, dc := range dcs {
+	for _, dc := range datacenters() {
 		for _, ref := range dc.Datastore {
 			if ds, ok := simulator.Map.Get(ref).(*simulator.Datastore); ok {
 				info.Datastores = append(info.Datastores, datastoreInfo{dc.Name, ds.Name, ds.Info.GetDatastoreInfo().Url})
@@ -57,4 +50,30 @@ func serverInfo(url, model string, g *guestWorld) (string, error) {
 		return "", err
 	}
 	return string(b) + "\n", nil
+}
+
+// datacenters returns the datacenters in inventory order (a depth-first
+// walk of the folders from the root folder).
+func datacenters() []*simulator.Datacenter {
+	si, ok := simulator.Map.Get(vim25.ServiceInstance).(*simulator.ServiceInstance)
+	if !ok {
+		return nil
+	}
+	var out []*simulator.Datacenter
+	var walk func(ref types.ManagedObjectReference, depth int)
+	walk = func(ref types.ManagedObjectReference, depth int) {
+		if depth > 64 {
+			return
+		}
+		switch obj := simulator.Map.Get(ref).(type) {
+		case *simulator.Datacenter:
+			out = append(out, obj)
+		case *simulator.Folder:
+			for _, child := range obj.ChildEntity {
+				walk(child, depth+1)
+			}
+		}
+	}
+	walk(si.Content.RootFolder, 0)
+	return out
 }

@@ -189,6 +189,65 @@ func setPowerState(ctx *simulator.Context, vm *simulator.VirtualMachine, to type
 	return nil
 }
 
+// poweredOnTask runs the simulator's own power task (SuspendVM_Task,
+// ResetVM_Task) when the VM is powered on, and otherwise a task that fails
+// with InvalidPowerState, as a real host does. The simulator 0.24.2 only
+// refuses a request for the state the VM is already in: it suspends a
+// powered-off VM and "resets" a suspended one.
+func (e *vmExt) poweredOnTask(ctx *simulator.Context, name string, run func(vm *simulator.VirtualMachine) soap.HasFault) (soap.HasFault, types.ManagedObjectReference, *soap.Fault) {
+	vm, fault := e.vm()
+	if fault != nil {
+		return nil, types.ManagedObjectReference{}, fault
+	}
+	var res soap.HasFault
+	var ref types.ManagedObjectReference
+	ctx.Caller = &vm.Self
+	simulator.Map.WithLock(vm, func() {
+		if f := powerFault(vm, types.VirtualMachinePowerStatePoweredOn); f != nil {
+			task := simulator.CreateTask(vm, name, func(*simulator.Task) (types.AnyType, types.BaseMethodFault) {
+				return nil, f
+			})
+			ref = task.Run()
+			return
+		}
+		res = run(vm)
+	})
+	return res, ref, nil
+}
+
+// SuspendVMTask (SuspendVM_Task): real vSphere needs the VM powered on
+// (else InvalidPowerState); see poweredOnTask.
+func (e *vmExt) SuspendVMTask(ctx *simulator.Context, req *types.SuspendVM_Task) soap.HasFault {
+	res, ref, fault := e.poweredOnTask(ctx, "suspend", func(vm *simulator.VirtualMachine) soap.HasFault {
+		req.This = vm.Self
+		return vm.SuspendVMTask(ctx, req)
+	})
+	if fault != nil {
+		return &methods.SuspendVM_TaskBody{Fault_: fault}
+	}
+	if res != nil {
+		return res
+	}
+	return &methods.SuspendVM_TaskBody{Res: &types.SuspendVM_TaskResponse{Returnval: ref}}
+}
+
+// ResetVMTask (ResetVM_Task): real vSphere needs the VM powered on (else
+// InvalidPowerState); see poweredOnTask. The reset itself (off, then on:
+// the guest reboots, Tools come back after -tools-delay) is the simulator's.
+func (e *vmExt) ResetVMTask(ctx *simulator.Context, req *types.ResetVM_Task) soap.HasFault {
+	res, ref, fault := e.poweredOnTask(ctx, "reset", func(vm *simulator.VirtualMachine) soap.HasFault {
+		req.This = vm.Self
+		return vm.ResetVMTask(ctx, req)
+	})
+	if fault != nil {
+		return &methods.ResetVM_TaskBody{Fault_: fault}
+	}
+	if res != nil {
+		return res
+	}
+	return &methods.ResetVM_TaskBody{Res: &types.ResetVM_TaskResponse{Returnval: ref}}
+}
+
 // MountToolsInstaller connects the VMware Tools CD image to the VM.
 //
 // Real vSphere: the VM must be powered on (InvalidPowerState, an
