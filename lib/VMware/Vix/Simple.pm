@@ -34,6 +34,25 @@ our @EXPORT = qw(
     VMPause
     VMUnpause
     VMDelete
+    VMWaitForToolsInGuest
+    VMLoginInGuest
+    VMLogoutFromGuest
+    VMRunProgramInGuest
+    VMRunProgramInGuestEx
+    VMRunScriptInGuest
+    VMListProcessesInGuest
+    VMKillProcessInGuest
+    VMCopyFileFromHostToGuest
+    VMCopyFileFromGuestToHost
+    VMDeleteFileInGuest
+    VMFileExistsInGuest
+    VMRenameFileInGuest
+    VMCreateTempFileInGuest
+    VMListDirectoryInGuest
+    VMCreateDirectoryInGuest
+    VMDeleteDirectoryInGuest
+    VMDirectoryExistsInGuest
+    VMGetFileInfoInGuest
 );
 our @EXPORT_OK = qw(
     GetLastErrorDetail
