@@ -22,6 +22,7 @@ import (
 
 	"github.com/vmware/govmomi/simulator"
 	"github.com/vmware/govmomi/vim25/methods"
+	"github.com/vmware/govmomi/vim25/mo"
 	"github.com/vmware/govmomi/vim25/soap"
 	"github.com/vmware/govmomi/vim25/types"
 )
@@ -136,11 +137,9 @@ const authProbeType = "VcsimAuthProbe"
 // authProbe answers SessionIsActive with true; the simulator only lets the
 // call reach it when the request carries a valid session cookie.
 type authProbe struct {
+	mo.ExtensibleManagedObject // first: the simulator digs an mo type out of every registry object
 	noLock
-	Self types.ManagedObjectReference
 }
-
-func (p *authProbe) Reference() types.ManagedObjectReference { return p.Self }
 
 func (p *authProbe) SessionIsActive(ctx *simulator.Context, req *types.SessionIsActive) soap.HasFault {
 	return &methods.SessionIsActiveBody{Res: &types.SessionIsActiveResponse{Returnval: ctx.Session != nil}}

@@ -29,6 +29,7 @@ import (
 	"github.com/vmware/govmomi/simulator"
 	"github.com/vmware/govmomi/vim25"
 	"github.com/vmware/govmomi/vim25/methods"
+	"github.com/vmware/govmomi/vim25/mo"
 	"github.com/vmware/govmomi/vim25/soap"
 	"github.com/vmware/govmomi/vim25/types"
 )
@@ -54,9 +55,9 @@ func installGuestManagers(w *guestWorld) {
 	if gom.AuthManager == nil {
 		gom.AuthManager = &types.ManagedObjectReference{Type: "GuestAuthManager", Value: "guestOperationsAuthManager"}
 	}
-	simulator.Map.Put(&guestAuthManager{Self: *gom.AuthManager, w: w})
-	simulator.Map.Put(&guestFileManager{Self: *gom.FileManager, w: w})
-	simulator.Map.Put(&guestProcessManager{Self: *gom.ProcessManager, w: w})
+	simulator.Map.Put(&guestAuthManager{GuestAuthManager: mo.GuestAuthManager{Self: *gom.AuthManager}, w: w})
+	simulator.Map.Put(&guestFileManager{GuestFileManager: mo.GuestFileManager{Self: *gom.FileManager}, w: w})
+	simulator.Map.Put(&guestProcessManager{GuestProcessManager: mo.GuestProcessManager{Self: *gom.ProcessManager}, w: w})
 }
 
 // prepare runs the checks every guest operation starts with and returns the
@@ -110,6 +111,8 @@ func fsFault(p string, err error) types.BaseMethodFault {
 	switch {
 	case os.IsNotExist(err):
 		return &types.FileNotFound{FileFault: ff}
+	case errors.As(err, &errno) && errno == syscall.ENOTEMPTY:
+		return &types.DirectoryNotEmpty{FileFault: ff}
 	case os.IsExist(err):
 		return &types.FileAlreadyExists{FileFault: ff}
 	case errors.As(err, &errno) && errno == syscall.ENOTDIR:
@@ -130,12 +133,10 @@ func fsFault(p string, err error) types.BaseMethodFault {
 // GuestAuthManager
 
 type guestAuthManager struct {
+	mo.GuestAuthManager // first: the simulator digs an mo type out of every registry object
 	noLock
-	Self types.ManagedObjectReference
-	w    *guestWorld
+	w *guestWorld
 }
-
-func (m *guestAuthManager) Reference() types.ManagedObjectReference { return m.Self }
 
 // ValidateCredentialsInGuest checks the guest credentials.
 //
@@ -156,12 +157,10 @@ func (m *guestAuthManager) ValidateCredentialsInGuest(ctx *simulator.Context, re
 // GuestProcessManager
 
 type guestProcessManager struct {
+	mo.GuestProcessManager
 	noLock
-	Self types.ManagedObjectReference
-	w    *guestWorld
+	w *guestWorld
 }
-
-func (m *guestProcessManager) Reference() types.ManagedObjectReference { return m.Self }
 
 // StartProgramInGuest starts a program and returns its pid at once.
 //
@@ -310,12 +309,10 @@ func (m *guestProcessManager) ReadEnvironmentVariableInGuest(ctx *simulator.Cont
 // GuestFileManager
 
 type guestFileManager struct {
+	mo.GuestFileManager
 	noLock
-	Self types.ManagedObjectReference
-	w    *guestWorld
+	w *guestWorld
 }
-
-func (m *guestFileManager) Reference() types.ManagedObjectReference { return m.Self }
 
 // fileInfo describes the guest file at host path hp (not following a
 // final symlink).

@@ -24,6 +24,7 @@ import (
 	"github.com/vmware/govmomi/simulator"
 	"github.com/vmware/govmomi/simulator/esx"
 	"github.com/vmware/govmomi/vim25/methods"
+	"github.com/vmware/govmomi/vim25/mo"
 	"github.com/vmware/govmomi/vim25/soap"
 	"github.com/vmware/govmomi/vim25/types"
 )
@@ -44,7 +45,7 @@ var (
 // session probe (frontend.go) and remembers the shared state.
 func installExtensions(g *guestWorld, t *toolsWatcher) {
 	theGuests, theTools = g, t
-	simulator.Map.Put(&authProbe{Self: types.ManagedObjectReference{Type: authProbeType, Value: "probe"}})
+	simulator.Map.Put(&authProbe{ExtensibleManagedObject: mo.ExtensibleManagedObject{Self: types.ManagedObjectReference{Type: authProbeType, Value: "probe"}}})
 	installGuestManagers(g)
 }
 
@@ -56,19 +57,17 @@ func ensureExt(as, id string) {
 	}
 	switch as {
 	case vmExtType:
-		simulator.Map.Put(&vmExt{Self: ref})
+		simulator.Map.Put(&vmExt{ExtensibleManagedObject: mo.ExtensibleManagedObject{Self: ref}})
 	case folderExtType:
-		simulator.Map.Put(&folderExt{Self: ref})
+		simulator.Map.Put(&folderExt{ExtensibleManagedObject: mo.ExtensibleManagedObject{Self: ref}})
 	}
 }
 
 // vmExt answers the added VirtualMachine methods for the VM of the same id.
 type vmExt struct {
+	mo.ExtensibleManagedObject // first: the simulator digs an mo type out of every registry object
 	noLock
-	Self types.ManagedObjectReference
 }
-
-func (e *vmExt) Reference() types.ManagedObjectReference { return e.Self }
 
 // vm returns the simulator's VM, or the ManagedObjectNotFound fault a real
 // server gives for a VM that no longer exists.
@@ -482,11 +481,9 @@ func snapshotInTree(tree []types.VirtualMachineSnapshotTree, ref types.ManagedOb
 
 // folderExt answers the replaced Folder methods for the folder of the same id.
 type folderExt struct {
+	mo.ExtensibleManagedObject
 	noLock
-	Self types.ManagedObjectReference
 }
-
-func (e *folderExt) Reference() types.ManagedObjectReference { return e.Self }
 
 // RegisterVMTask (RegisterVM_Task) registers an existing .vmx file.
 //
