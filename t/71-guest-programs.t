@@ -85,6 +85,23 @@ subtest 'return immediately, list, kill' => sub {
     VMKillProcessInGuest($vm, $_->{PROCESS_ID}, 0) for grep { $_->{PROCESS_OWNER} eq $g->{user} } procs();
 };
 
+subtest 'environment variables (VMReadVariable)' => sub {
+    my ($e, $v) = VMReadVariable($vm, VIX_GUEST_ENVIRONMENT_VARIABLE, 'HOME', 0);
+    is $e, VIX_OK, 'VMReadVariable VIX_GUEST_ENVIRONMENT_VARIABLE' or diag GetLastErrorDetail();
+    is $v, "/home/$g->{user}", "the guest user's HOME";
+    ok utf8::is_utf8($v), 'a character string';
+    ($e, $v) = VMReadVariable($vm, VIX_GUEST_ENVIRONMENT_VARIABLE, 'NO_SUCH_VARIABLE', 0);
+    is $e, VIX_OK, 'unset: VIX_OK';
+    is $v, '', 'and ""';
+    my ($e2, $vm2) = open_vm($host, $g->{vmx});
+    my $n = sent($g, sub {
+        my @r = VMReadVariable($vm2, VIX_GUEST_ENVIRONMENT_VARIABLE, 'HOME', 0);
+        is $r[0], VIX_E_GUEST_USER_PERMISSIONS, 'before login → VIX_E_GUEST_USER_PERMISSIONS';
+    });
+    is $n, 0, 'nothing sent';
+    ReleaseHandle($vm2);
+};
+
 subtest 'a signal ends the wait' => sub {
     my $fired = 0;
     local $SIG{ALRM} = sub { $fired++ };

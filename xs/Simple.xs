@@ -5,6 +5,7 @@
 
 /* C++ headers before perl.h, whose macros clash with the STL */
 #include "vix/host.h"
+#include "vix/snapshot.h"
 #include "vix/vm.h"
 #include "vix/guest.h"
 
@@ -247,5 +248,6 @@ _open_handle_count()
     RETVAL
 
 INCLUDE: vm.xsh
+INCLUDE: snapshot.xsh
 
 INCLUDE: guest.xsh

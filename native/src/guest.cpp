@@ -1,5 +1,5 @@
-// Guest operations (SPEC-VM 14): tools, login, programs, processes and the
-// environment. Files are in guest_fs.cpp.
+// Guest operations (SPEC-VM 14): tools, login, programs and processes.
+// Files are in guest_fs.cpp, the environment read in guest_env.cpp.
 #include "vix/guest.h"
 
 #include <tinyxml2.h>
@@ -32,22 +32,19 @@ std::shared_ptr<const GuestManagers> managers_of(HostSession& h) {
     return h.guest_managers;
 }
 
-GuestContext::GuestContext(std::shared_ptr<VmObject> vm, const char* op)
-    : vm_(std::move(vm)), host_(vm_->host), op_(op) {
-    {
-        std::lock_guard<std::mutex> lk(vm_->guest_mu);
-        if (!vm_->logged_in)
-            throw Error(VIX_E_GUEST_USER_PERMISSIONS,
-                        std::string(op) + " " + vm_->path + ": not logged in to the guest (call VMLoginInGuest first)");
-        user_ = vm_->guest_user;
-        password_ = vm_->guest_password;
-        interactive_ = vm_->interactive;
-    }
+GuestContext::GuestContext(VmObject& vm, const char* op) : vm_(vm), host_(vm.host), op_(op) {
+    std::lock_guard<std::mutex> lk(vm_.guest_mu);
+    if (!vm_.logged_in)
+        throw Error(VIX_E_GUEST_USER_PERMISSIONS,
+                    std::string(op) + " " + vm_.path + ": not logged in to the guest (call VMLoginInGuest first)");
+    user_ = vm_.guest_user;
+    password_ = vm_.guest_password;
+    interactive_ = vm_.interactive;
 }
 
 GuestTarget GuestContext::target() const {
     if (!managers_) managers_ = managers_of(*host_);
-    return {*host_->session, *managers_, vm_->moref, user_.view(), password_.view(), interactive_};
+    return {*host_->session, *managers_, vm_.moref, user_.view(), password_.view(), interactive_};
 }
 
 void interruptible_sleep(long ms, const char* what) {
@@ -164,7 +161,7 @@ Status vm_run_program(int vm_handle, const StrArg& program, const StrArg& args, 
         const std::string arguments = optional_string(args, "commandLineArgs");
         const std::int64_t o = options_arg(options, kRunOptions);
         no_handle_arg(property_list);
-        const GuestContext c(vm, "VMRunProgramInGuest");
+        const GuestContext c(*vm, "VMRunProgramInGuest");
         on_guest(c.op(), vm->path, [&] {
             run_in_guest(c, prog, arguments, !(o & VIX_RUNPROGRAM_RETURN_IMMEDIATELY), out);
         });
@@ -176,7 +173,7 @@ Status vm_list_processes(int vm_handle, const IntArg& options, std::vector<Proce
     Status st = guarded([&] {
         std::shared_ptr<VmObject> vm = guest_vm(vm_handle);
         options_arg(options, 0);
-        const GuestContext c(vm, "VMListProcessesInGuest");
+        const GuestContext c(*vm, "VMListProcessesInGuest");
         on_guest(c.op(), vm->path, [&] {
             for (GuestProcess& p : list_processes(c.target(), {}, c.deadline())) {
                 if (p.ended) continue;  // vSphere keeps ended programs listed for a while
@@ -200,21 +197,10 @@ Status vm_kill_process(int vm_handle, const IntArg& pid, const IntArg& options) 
         const std::int64_t p = int_arg(pid, "pid", false);
         if (p <= 0) invalid_arg("pid must be a positive process id");
         options_arg(options, 0);
-        const GuestContext c(vm, "VMKillProcessInGuest");
+        const GuestContext c(*vm, "VMKillProcessInGuest");
         on_guest(c.op(), vm->path, [&] { terminate_process(c.target(), p, c.deadline()); });
     });
 }
 
-Status vm_read_guest_environment(int vm_handle, const StrArg& name, const IntArg& options,
-                                 std::string& value) noexcept {
-    value.clear();
-    return guarded([&] {
-        std::shared_ptr<VmObject> vm = guest_vm(vm_handle);
-        const std::string n = required_string(name, "name");
-        options_arg(options, 0);
-        const GuestContext c(vm, "VMReadVariable");
-        on_guest(c.op(), vm->path, [&] { value = read_environment_variable(c.target(), n, c.deadline()); });
-    });
-}
 
 }  // namespace vix

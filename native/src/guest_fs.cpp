@@ -138,7 +138,7 @@ Status vm_copy_file_to_guest(int vm_handle, const StrArg& host_path, const StrAr
         const std::string remote = guest_path_arg(guest_path, "guestPathName");
         options_arg(options, 0);
         no_handle_arg(property_list);
-        const GuestContext c(vm, "VMCopyFileFromHostToGuest");
+        const GuestContext c(*vm, "VMCopyFileFromHostToGuest");
         on_guest(c.op(), vm->path, [&] { upload(c, local, local_source(local), remote); });
     });
 }
@@ -151,7 +151,7 @@ Status vm_copy_file_from_guest(int vm_handle, const StrArg& guest_path, const St
         const std::string local = required_string(host_path, "hostPathName");
         options_arg(options, 0);
         no_handle_arg(property_list);
-        const GuestContext c(vm, "VMCopyFileFromGuestToHost");
+        const GuestContext c(*vm, "VMCopyFileFromGuestToHost");
         on_guest(c.op(), vm->path, [&] {
             struct stat st;
             if (::stat(local.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
@@ -166,7 +166,7 @@ Status vm_delete_file_in_guest(int vm_handle, const StrArg& path) noexcept {
     return guarded([&] {
         std::shared_ptr<VmObject> vm = guest_vm(vm_handle);
         const std::string p = guest_path_arg(path, "guestPathName");
-        const GuestContext c(vm, "VMDeleteFileInGuest");
+        const GuestContext c(*vm, "VMDeleteFileInGuest");
         on_guest(c.op(), vm->path, [&] { delete_file(c.target(), p, c.deadline()); });
     });
 }
@@ -176,7 +176,7 @@ static Status exists_in_guest(int vm_handle, const StrArg& path, bool& exists, b
     Status st = guarded([&] {
         std::shared_ptr<VmObject> vm = guest_vm(vm_handle);
         const std::string p = guest_path_arg(path, "guestPathName");
-        const GuestContext c(vm, op);
+        const GuestContext c(*vm, op);
         on_guest(op, vm->path, [&] {
             const std::optional<GuestFile> f = stat_in_guest(c, p);
             // A symlink counts as a file, never as a directory (SPEC-VM 17.17).
@@ -203,7 +203,7 @@ Status vm_rename_file_in_guest(int vm_handle, const StrArg& from, const StrArg& 
         const std::string dst = guest_path_arg(to, "newName");
         options_arg(options, 0);
         no_handle_arg(property_list);
-        const GuestContext c(vm, "VMRenameFileInGuest");
+        const GuestContext c(*vm, "VMRenameFileInGuest");
         on_guest(c.op(), vm->path, [&] {
             const std::optional<GuestFile> f = stat_in_guest(c, src);
             if (!f) throw Error(VIX_E_FILE_NOT_FOUND, src + " does not exist");
@@ -223,7 +223,7 @@ Status vm_create_temp_file_in_guest(int vm_handle, const IntArg& options, const 
         std::shared_ptr<VmObject> vm = guest_vm(vm_handle);
         options_arg(options, 0);
         no_handle_arg(property_list);
-        const GuestContext c(vm, "VMCreateTempFileInGuest");
+        const GuestContext c(*vm, "VMCreateTempFileInGuest");
         on_guest(c.op(), vm->path, [&] { path = create_temp_file(c.target(), "vix", "", c.deadline()); });
     });
     if (!st.ok()) path.clear();
@@ -237,7 +237,7 @@ Status vm_list_directory_in_guest(int vm_handle, const StrArg& path, const IntAr
         std::shared_ptr<VmObject> vm = guest_vm(vm_handle);
         const std::string p = guest_path_arg(path, "pathName");
         options_arg(options, 0);
-        const GuestContext c(vm, "VMListDirectoryInGuest");
+        const GuestContext c(*vm, "VMListDirectoryInGuest");
         on_guest(c.op(), vm->path, [&] {
             std::int64_t index = 0;
             for (;;) {
@@ -271,7 +271,7 @@ Status vm_create_directory_in_guest(int vm_handle, const StrArg& path, const Int
         std::shared_ptr<VmObject> vm = guest_vm(vm_handle);
         const std::string p = guest_path_arg(path, "pathName");
         no_handle_arg(property_list);
-        const GuestContext c(vm, "VMCreateDirectoryInGuest");
+        const GuestContext c(*vm, "VMCreateDirectoryInGuest");
         on_guest(c.op(), vm->path, [&] { make_directory(c.target(), p, true, c.deadline()); });
     });
 }
@@ -281,7 +281,7 @@ Status vm_delete_directory_in_guest(int vm_handle, const StrArg& path, const Int
         std::shared_ptr<VmObject> vm = guest_vm(vm_handle);
         const std::string p = guest_path_arg(path, "pathName");
         options_arg(options, 0);
-        const GuestContext c(vm, "VMDeleteDirectoryInGuest");
+        const GuestContext c(*vm, "VMDeleteDirectoryInGuest");
         on_guest(c.op(), vm->path, [&] { delete_directory(c.target(), p, true, c.deadline()); });
     });
 }
@@ -291,7 +291,7 @@ Status vm_get_file_info_in_guest(int vm_handle, const StrArg& path, FileEntry& i
     Status st = guarded([&] {
         std::shared_ptr<VmObject> vm = guest_vm(vm_handle);
         const std::string p = guest_path_arg(path, "pathName");
-        const GuestContext c(vm, "VMGetFileInfoInGuest");
+        const GuestContext c(*vm, "VMGetFileInfoInGuest");
         on_guest(c.op(), vm->path, [&] {
             const std::optional<GuestFile> f = stat_in_guest(c, p);
             if (!f) throw Error(VIX_E_FILE_NOT_FOUND, p + " does not exist");
@@ -315,7 +315,7 @@ Status vm_run_script(int vm_handle, const StrArg& interpreter, const StrArg& scr
         if (script.kind != StrArg::Bytes) invalid_arg("scriptText is required");
         const std::int64_t o = options_arg(options, VIX_RUNPROGRAM_RETURN_IMMEDIATELY | VIX_RUNPROGRAM_ACTIVATE_WINDOW);
         no_handle_arg(property_list);
-        const GuestContext c(vm, "VMRunScriptInGuest");
+        const GuestContext c(*vm, "VMRunScriptInGuest");
         on_guest(c.op(), vm->path, [&] {
             const bool windows = windows_guest(c);
             const LocalTemp text(script.bytes);

@@ -19,17 +19,17 @@ class GuestContext {
 public:
     // The login check (SPEC-VM 17.16: after the handle and the arguments):
     // not logged in → VIX_E_GUEST_USER_PERMISSIONS, nothing sent.
-    GuestContext(std::shared_ptr<VmObject> vm, const char* op);
+    GuestContext(VmObject& vm, const char* op);  // `vm` outlives the context
     // What a request needs; the managers are looked up on first use (once
     // per session), so checks made after the login check still send nothing.
     GuestTarget target() const;
     Deadline deadline() const { return request_deadline(*host_); }
     const HostSession& host() const { return *host_; }
-    const VmObject& vm() const { return *vm_; }
+    const VmObject& vm() const { return vm_; }
     const char* op() const { return op_; }
 
 private:
-    std::shared_ptr<VmObject> vm_;
+    VmObject& vm_;
     std::shared_ptr<HostSession> host_;
     mutable std::shared_ptr<const GuestManagers> managers_;
     const char* op_;

@@ -34,6 +34,33 @@ our @EXPORT = qw(
     VMPause
     VMUnpause
     VMDelete
+    VMCreateSnapshot
+    VMRemoveSnapshot
+    VMRevertToSnapshot
+    VMGetNumRootSnapshots
+    VMGetRootSnapshot
+    VMGetCurrentSnapshot
+    VMGetNamedSnapshot
+    SnapshotGetNumChildren
+    SnapshotGetChild
+    SnapshotGetParent
+    VMClone
+    VMReadVariable
+    VMWriteVariable
+    VMUpgradeVirtualHardware
+    VMInstallTools
+    VMCaptureScreenImage
+    VMEnableSharedFolders
+    VMGetNumSharedFolders
+    VMGetSharedFolderState
+    VMSetSharedFolderState
+    VMAddSharedFolder
+    VMRemoveSharedFolder
+    VMOpenUrlInGuest
+    VMBeginRecording
+    VMEndRecording
+    VMBeginReplay
+    VMEndReplay
     VMWaitForToolsInGuest
     VMLoginInGuest
     VMLogoutFromGuest
@@ -209,6 +236,231 @@ C<VIX_PROPERTY_HOST_API_VERSION> (the VIX API level implemented) and
 C<VIX_PROPERTY_HOST_SOFTWARE_VERSION> (the server's product name and build).
 An unknown id gives C<VIX_E_UNRECOGNIZED_PROPERTY>, a stale handle
 C<VIX_E_INVALID_HANDLE>.
+
+=head1 SNAPSHOTS
+
+Snapshot handles (C<VIX_HANDLETYPE_SNAPSHOT>) belong to the host handle the
+VM was opened through: C<HostDisconnect> invalidates them, C<ReleaseHandle>
+frees one. Every call reads the VM's snapshot tree from the server; nothing
+is cached. After C<VMRemoveSnapshot> (or when the snapshot went with its
+parent) a handle stays a snapshot handle until released, and calls on it
+return C<VIX_E_SNAPSHOT_NOTFOUND>. A snapshot handle given with a VM it does
+not belong to is C<VIX_E_INVALID_ARG>, and nothing is sent.
+
+Snapshot properties for L</GetProperties>: C<VIX_PROPERTY_SNAPSHOT_DISPLAYNAME>,
+C<VIX_PROPERTY_SNAPSHOT_DESCRIPTION>, C<VIX_PROPERTY_SNAPSHOT_POWERSTATE>
+(the VM's power state when the snapshot was taken, as
+C<VIX_PROPERTY_VM_POWER_STATE>) and C<VIX_PROPERTY_SNAPSHOT_IS_REPLAYABLE>
+(always 0).
+
+=head2 VMCreateSnapshot
+
+    my ($err, $snapshotHandle) = VMCreateSnapshot($vmHandle, "before-upgrade",
+        "taken by the nightly job", VIX_SNAPSHOT_INCLUDE_MEMORY, VIX_INVALID_HANDLE);
+
+Takes a snapshot (C<CreateSnapshot_Task>) and returns a handle to it; it
+becomes the current snapshot. An undef name is C<"Snapshot">, an undef
+description C<"">. Options: 0 or C<VIX_SNAPSHOT_INCLUDE_MEMORY>.
+
+=head2 VMRemoveSnapshot
+
+    $err = VMRemoveSnapshot($vmHandle, $snapshotHandle, VIX_SNAPSHOT_REMOVE_CHILDREN);
+
+Removes the snapshot (C<RemoveSnapshot_Task>); with
+C<VIX_SNAPSHOT_REMOVE_CHILDREN> its children too, otherwise they move up to
+its parent.
+
+=head2 VMRevertToSnapshot
+
+    $err = VMRevertToSnapshot($vmHandle, $snapshotHandle,
+        VIX_VMPOWEROP_SUPPRESS_SNAPSHOT_POWERON, VIX_INVALID_HANDLE);
+
+Reverts the VM (C<RevertToSnapshot_Task>). A snapshot of a running VM
+powers it on unless C<VIX_VMPOWEROP_SUPPRESS_SNAPSHOT_POWERON> is given;
+C<VIX_VMPOWEROP_LAUNCH_GUI> is accepted and ignored.
+
+=head2 VMGetNumRootSnapshots
+
+    my ($err, $n) = VMGetNumRootSnapshots($vmHandle);
+
+The number of snapshots at the top of the VM's tree.
+
+=head2 VMGetRootSnapshot
+
+    my ($err, $snapshotHandle) = VMGetRootSnapshot($vmHandle, 0);
+
+Root snapshot C<$index> (0 to n-1); out of range is C<VIX_E_INVALID_ARG>.
+
+=head2 VMGetCurrentSnapshot
+
+    my ($err, $snapshotHandle) = VMGetCurrentSnapshot($vmHandle);
+
+The snapshot the VM runs from; C<VIX_E_SNAPSHOT_NOTFOUND> when it has none.
+
+=head2 VMGetNamedSnapshot
+
+    my ($err, $snapshotHandle) = VMGetNamedSnapshot($vmHandle, "base/clean");
+
+A name without C</> matches a snapshot of that name anywhere in the tree; a
+path C<a/b/c> starts at the root snapshots, each level a direct child of the
+one before. No match is C<VIX_E_SNAPSHOT_NOTFOUND>, several are
+C<VIX_E_SNAPSHOT_NONUNIQUE_NAME> (13017: name it by its path then). Names are
+compared exactly.
+
+=head2 SnapshotGetNumChildren
+
+    my ($err, $n) = SnapshotGetNumChildren($snapshotHandle);
+
+=head2 SnapshotGetChild
+
+    my ($err, $childHandle) = SnapshotGetChild($snapshotHandle, 0);
+
+Child C<$index> (0 to n-1); out of range is C<VIX_E_INVALID_ARG>.
+
+=head2 SnapshotGetParent
+
+    my ($err, $parentHandle) = SnapshotGetParent($snapshotHandle);
+
+The parent snapshot; for a root, C<VIX_OK> and C<VIX_INVALID_HANDLE>.
+
+=head1 CLONES, VARIABLES, HARDWARE AND TOOLS
+
+=head2 VMClone
+
+    my ($err, $cloneHandle) = VMClone($vmHandle, $snapshotHandle, VIX_CLONETYPE_LINKED,
+        "[datastore1] web02/web02.vmx", 0, VIX_INVALID_HANDLE);
+
+Clones the VM (C<CloneVM_Task>) into its own folder and resource pool, on
+the datastore named in the path; the new VM is named after the file
+(C<web02>), and where the server puts its files is the server's choice:
+C<VIX_PROPERTY_VM_VMX_PATHNAME> of the returned handle says. With a
+snapshot handle the clone starts from that snapshot, else from the current
+state (C<$snapshotHandle> 0 or undef). C<VIX_CLONETYPE_LINKED> shares the
+snapshot's disks and needs a snapshot (else C<VIX_E_INVALID_ARG>). A
+datastore the VM's host does not see is C<VIX_E_NOT_FOUND>.
+
+=head2 VMReadVariable
+
+    my ($err, $value) = VMReadVariable($vmHandle, VIX_VM_GUEST_VARIABLE, "ip", 0);
+
+C<VIX_VM_GUEST_VARIABLE>: C<guestinfo.$name> of the VM's configuration
+(what a guest reads with C<vmtoolsd --cmd "info-get guestinfo.ip">).
+C<VIX_VM_CONFIG_RUNTIME_ONLY>: C<displayName>, C<guestOS>, C<memsize>,
+C<numvcpus>, or any other configuration key. Names are case-insensitive; an
+unset variable is C<VIX_OK> and C<"">. C<VIX_GUEST_ENVIRONMENT_VARIABLE>
+needs C<VMLoginInGuest> first (else
+C<VIX_E_GUEST_USER_PERMISSIONS>).
+
+=head2 VMWriteVariable
+
+    $err = VMWriteVariable($vmHandle, VIX_VM_GUEST_VARIABLE, "role", "db", 0);
+
+Sets C<guestinfo.$name> (C<ReconfigVM_Task>). The other types are
+C<VIX_E_NOT_SUPPORTED> on vSphere, as with the original against ESX.
+
+=head2 VMUpgradeVirtualHardware
+
+    $err = VMUpgradeVirtualHardware($vmHandle, 0);
+
+Upgrades the virtual hardware to the newest version the host supports
+(C<UpgradeVM_Task>). The VM must be powered off (else
+C<VIX_E_VM_IS_RUNNING>); a VM already there is C<VIX_E_VM_ALREADY_UP_TO_DATE>.
+
+=head2 VMInstallTools
+
+    $err = VMInstallTools($vmHandle, VIX_INSTALLTOOLS_MOUNT_TOOLS_INSTALLER, undef);
+    $err = VMInstallTools($vmHandle, VIX_INSTALLTOOLS_AUTO_UPGRADE, "/S /v/qn");
+
+C<VIX_INSTALLTOOLS_MOUNT_TOOLS_INSTALLER> (0) connects the VMware Tools
+installer image to the VM (C<MountToolsInstaller>);
+C<VIX_INSTALLTOOLS_AUTO_UPGRADE> upgrades Tools in the guest
+(C<UpgradeTools_Task>, C<$commandLineArgs> passed to the installer) and
+waits for it unless C<VIX_INSTALLTOOLS_RETURN_IMMEDIATELY> is added. The VM
+must be powered on (else C<VIX_E_VM_NOT_RUNNING>).
+
+=head2 VMCaptureScreenImage
+
+    my ($err, $size, $png) = VMCaptureScreenImage($vmHandle,
+        VIX_CAPTURESCREENFORMAT_PNG, VIX_INVALID_HANDLE);
+
+The console as PNG bytes (a byte string, C<$size == length $png>). Not yet
+available in this version: it returns C<VIX_E_NOT_SUPPORTED> after checking
+its arguments.
+
+=head1 WHAT VSPHERE DOES NOT HAVE
+
+Shared folders, opening a URL in the guest and record/replay exist only on
+Workstation. These calls take the original's arguments, so old scripts
+compile and run: each checks its VM handle, then returns
+C<VIX_E_NOT_SUPPORTED> (the detail says vSphere has no such feature).
+On failure (always, here) only C<$err> is meaningful; calls that would
+return a handle return C<VIX_INVALID_HANDLE> after it.
+
+=head2 VMEnableSharedFolders
+
+    $err = VMEnableSharedFolders($vmHandle, 1, 0);
+
+C<VIX_E_NOT_SUPPORTED> once the handle has passed.
+
+=head2 VMGetNumSharedFolders
+
+    my ($err, $n) = VMGetNumSharedFolders($vmHandle);
+
+C<VIX_E_NOT_SUPPORTED> once the handle has passed.
+
+=head2 VMGetSharedFolderState
+
+    my ($err, $name, $hostPath, $flags) = VMGetSharedFolderState($vmHandle, 0);
+
+C<VIX_E_NOT_SUPPORTED> once the handle has passed.
+
+=head2 VMSetSharedFolderState
+
+    $err = VMSetSharedFolderState($vmHandle, "share", "/srv/share", VIX_SHAREDFOLDER_WRITE_ACCESS);
+
+C<VIX_E_NOT_SUPPORTED> once the handle has passed.
+
+=head2 VMAddSharedFolder
+
+    $err = VMAddSharedFolder($vmHandle, "share", "/srv/share", VIX_SHAREDFOLDER_WRITE_ACCESS);
+
+C<VIX_E_NOT_SUPPORTED> once the handle has passed.
+
+=head2 VMRemoveSharedFolder
+
+    $err = VMRemoveSharedFolder($vmHandle, "share", 0);
+
+C<VIX_E_NOT_SUPPORTED> once the handle has passed.
+
+=head2 VMOpenUrlInGuest
+
+    $err = VMOpenUrlInGuest($vmHandle, "https://example.com/", 0, VIX_INVALID_HANDLE);
+
+C<VIX_E_NOT_SUPPORTED> once the handle has passed.
+
+=head2 VMBeginRecording
+
+    my ($err, $snapshotHandle) = VMBeginRecording($vmHandle, "rec", "", 0, VIX_INVALID_HANDLE);
+
+C<VIX_E_NOT_SUPPORTED> once the handle has passed.
+
+=head2 VMEndRecording
+
+    $err = VMEndRecording($vmHandle, 0, VIX_INVALID_HANDLE);
+
+C<VIX_E_NOT_SUPPORTED> once the handle has passed.
+
+=head2 VMBeginReplay
+
+    $err = VMBeginReplay($vmHandle, $snapshotHandle, 0, VIX_INVALID_HANDLE);
+
+C<VIX_E_NOT_SUPPORTED> once the handle has passed.
+
+=head2 VMEndReplay
+
+    $err = VMEndReplay($vmHandle, 0, VIX_INVALID_HANDLE);
+
+C<VIX_E_NOT_SUPPORTED> once the handle has passed.
 
 =head1 ADDITIONS (exported on request)
 

@@ -36,9 +36,6 @@ struct ProcessEntry {
 Status vm_list_processes(int vm, const IntArg& options, std::vector<ProcessEntry>& out) noexcept;
 Status vm_kill_process(int vm, const IntArg& pid, const IntArg& options) noexcept;
 
-// VMReadVariable with VIX_GUEST_ENVIRONMENT_VARIABLE, after its handle and
-// type have been checked: name, options (0), login, then the read.
-Status vm_read_guest_environment(int vm, const StrArg& name, const IntArg& options, std::string& value) noexcept;
 
 // ---- files (guest_fs.cpp) ----
 
