@@ -41,20 +41,10 @@ sub guest_setup {
              user => $GUEST_USER, password => $GUEST_PASSWORD };
 }
 
-# VMOpen, retried while the simulator drops the connection.
-# TODO(vcsim): the double registers objects without an embedded mo type
-# (VcsimAuthProbe, the guest managers, the Tools watcher) in simulator.Map;
-# SearchIndex.FindByDatastorePath walks Map in random order and panics on
-# them (asVirtualMachineMO → log.Panicf), so VMOpen fails at random with
-# VIX_E_NET_HTTP_TRANSFER. Remove the retry once the double is fixed.
+# VMOpen (a helper so that the tests read alike).
 sub open_vm {
     my ($host, $path) = @_;
-    my ($e, $vm);
-    for (1 .. 50) {
-        ($e, $vm) = VMOpen($host, $path);
-        last unless $e == VIX_E_NET_HTTP_TRANSFER;
-    }
-    return ($e, $vm);
+    return VMOpen($host, $path);
 }
 
 # Logs in on $vm (default: the set-up's VM); dies when that fails.
