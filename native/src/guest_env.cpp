@@ -1,13 +1,14 @@
-// SEAM for the guest team (issue #12): see guest_env.h. Until guest
-// operations land, a logged-in handle gets a clear "not yet" answer.
+// VMReadVariable with VIX_GUEST_ENVIRONMENT_VARIABLE (SPEC-VM 13): the seam
+// of guest_env.h, filled by the guest operations.
 #include "guest_env.h"
+
+#include "guest_ops.h"
 
 namespace vix {
 
 std::string read_guest_environment_variable(VmObject& vm, const std::string& name) {
-    (void)name;
-    throw Error(VIX_E_NOT_SUPPORTED,
-                "VMReadVariable " + vm.path + ": guest environment variables need guest operations (not built yet)");
+    const GuestContext c(vm, "VMReadVariable");
+    return on_guest(c.op(), vm.path, [&] { return read_environment_variable(c.target(), name, c.deadline()); });
 }
 
 }  // namespace vix

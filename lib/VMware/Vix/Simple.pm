@@ -61,6 +61,25 @@ our @EXPORT = qw(
     VMEndRecording
     VMBeginReplay
     VMEndReplay
+    VMWaitForToolsInGuest
+    VMLoginInGuest
+    VMLogoutFromGuest
+    VMRunProgramInGuest
+    VMRunProgramInGuestEx
+    VMRunScriptInGuest
+    VMListProcessesInGuest
+    VMKillProcessInGuest
+    VMCopyFileFromHostToGuest
+    VMCopyFileFromGuestToHost
+    VMDeleteFileInGuest
+    VMFileExistsInGuest
+    VMRenameFileInGuest
+    VMCreateTempFileInGuest
+    VMListDirectoryInGuest
+    VMCreateDirectoryInGuest
+    VMDeleteDirectoryInGuest
+    VMDirectoryExistsInGuest
+    VMGetFileInfoInGuest
 );
 our @EXPORT_OK = qw(
     GetLastErrorDetail
@@ -491,8 +510,10 @@ C<VIX_VM_GUEST_VARIABLE>: C<guestinfo.$name> of the VM's configuration
 C<VIX_VM_CONFIG_RUNTIME_ONLY>: C<displayName>, C<guestOS>, C<memsize>,
 C<numvcpus>, or any other configuration key. Names are case-insensitive; an
 unset variable is C<VIX_OK> and C<"">. C<VIX_GUEST_ENVIRONMENT_VARIABLE>
-needs C<VMLoginInGuest> first (else
-C<VIX_E_GUEST_USER_PERMISSIONS>).
+reads the guest user's environment (C<ReadEnvironmentVariableInGuest>) and
+needs C<VMLoginInGuest> first (else C<VIX_E_GUEST_USER_PERMISSIONS>):
+
+    my ($err, $home) = VMReadVariable($vmHandle, VIX_GUEST_ENVIRONMENT_VARIABLE, "HOME", 0);
 
 =head2 VMWriteVariable
 
@@ -529,6 +550,176 @@ must be powered on (else C<VIX_E_VM_NOT_RUNNING>).
 The console as PNG bytes (a byte string, C<$size == length $png>). Not yet
 available in this version: it returns C<VIX_E_NOT_SUPPORTED> after checking
 its arguments.
+
+=head1 INSIDE THE GUEST
+
+vSphere's guest operations (C<GuestOperationsManager>) need VMware Tools
+running in a powered-on VM and the guest's credentials. C<VMLoginInGuest>
+checks them and keeps them on the VM handle (wiped from memory by
+C<VMLogoutFromGuest>, C<ReleaseHandle> and C<HostDisconnect>); every other
+call below needs it first, else C<VIX_E_GUEST_USER_PERMISSIONS> and nothing
+is sent. A VM that is not on is C<VIX_E_VM_NOT_RUNNING>; Tools not running,
+C<VIX_E_TOOLS_NOT_RUNNING>. Guest paths are the guest's own
+(C</tmp/x>, C<C:\Temp\x>); strings from the guest are character strings.
+Options and property lists are 0 unless said otherwise.
+
+=head2 VMWaitForToolsInGuest
+
+    $err = VMWaitForToolsInGuest($vmHandle, 300);
+
+Waits until VMware Tools run in the guest (watching
+C<guest.toolsRunningStatus>, no polling). The bound is in seconds; 0 or
+negative waits as long as it takes (an C<alarm> still ends it with
+C<VIX_E_CANCELLED>). Bound passed: C<VIX_E_TIMEOUT_WAITING_FOR_TOOLS>; VM
+off: C<VIX_E_VM_NOT_RUNNING>.
+
+=head2 VMLoginInGuest
+
+    $err = VMLoginInGuest($vmHandle, "builder", $guestPassword, 0);
+
+Checks the guest credentials (C<ValidateCredentialsInGuest>) and keeps them
+for the calls below. C<VIX_LOGIN_IN_GUEST_REQUIRE_INTERACTIVE_ENVIRONMENT>
+asks for the interactive desktop session. Wrong credentials:
+C<VIX_E_CANNOT_AUTHENTICATE_WITH_GUEST>, and the handle is logged out. The
+password never appears in an error detail, even when a server echoes it.
+
+=head2 VMLogoutFromGuest
+
+    $err = VMLogoutFromGuest($vmHandle);
+
+Forgets (and wipes) the guest credentials. Nothing is sent: vSphere's guest
+operations have no session.
+
+=head2 VMRunProgramInGuest
+
+    $err = VMRunProgramInGuest($vmHandle, "/usr/bin/make", "-C /src test", 0, VIX_INVALID_HANDLE);
+
+Starts the program (C<StartProgramInGuest>) and waits until it has ended.
+Its exit code does not make the call fail: use C<VMRunProgramInGuestEx> to
+read it. C<VIX_RUNPROGRAM_RETURN_IMMEDIATELY> returns once it has started;
+C<VIX_RUNPROGRAM_ACTIVATE_WINDOW> is accepted and ignored. A missing program
+is C<VIX_E_FILE_NOT_FOUND>.
+
+=head2 VMRunProgramInGuestEx
+
+    my ($err, %info) = VMRunProgramInGuestEx($vmHandle, "/bin/sh", "-c 'exit 3'", 0, 0);
+    print "exit code $info{EXIT_CODE}, pid $info{PROCESS_ID}, $info{ELAPSED_TIME} s\n";
+
+As C<VMRunProgramInGuest>, with the keys C<EXIT_CODE>, C<PROCESS_ID> and
+C<ELAPSED_TIME> (whole seconds, from the guest's start and end times). With
+C<VIX_RUNPROGRAM_RETURN_IMMEDIATELY> only C<PROCESS_ID>.
+
+=head2 VMRunScriptInGuest
+
+    $err = VMRunScriptInGuest($vmHandle, "/bin/bash", "cd /src && make test > /tmp/log 2>&1", 0, 0);
+
+Writes the script text to a new file in the guest's temp directory, runs the
+interpreter on it and deletes it. An empty interpreter is C</bin/sh>
+(C<cmd.exe /c> for a Windows guest). With
+C<VIX_RUNPROGRAM_RETURN_IMMEDIATELY> the file is left in place.
+
+=head2 VMListProcessesInGuest
+
+    my ($err, @procs) = VMListProcessesInGuest($vmHandle, 0);
+    printf "%d %s %s\n", @{$_}{qw(PROCESS_ID PROCESS_OWNER PROCESS_COMMAND)} for @procs;
+
+The processes that run in the guest, as hashrefs with C<PROCESS_NAME>,
+C<PROCESS_ID>, C<PROCESS_OWNER>, C<PROCESS_COMMAND>, C<PROCESS_START_TIME>
+(epoch seconds) and C<PROCESS_BEING_DEBUGGED> (always 0).
+
+=head2 VMKillProcessInGuest
+
+    $err = VMKillProcessInGuest($vmHandle, $pid, 0);
+
+Ends a process (C<TerminateProcessInGuest>). A pid that does not run:
+C<VIX_E_NO_SUCH_PROCESS>; another user's process:
+C<VIX_E_GUEST_USER_PERMISSIONS>.
+
+=head2 VMCopyFileFromHostToGuest
+
+    $err = VMCopyFileFromHostToGuest($vmHandle, "build/tests.tar", "/tmp/tests.tar", 0, VIX_INVALID_HANDLE);
+
+Copies a local file into the guest, overwriting what is there
+(C<InitiateFileTransferToGuest>, then an HTTPS C<PUT> with the session's TLS
+settings). Streamed: memory stays small whatever the size. A missing local
+file is C<VIX_E_FILE_NOT_FOUND>, a directory C<VIX_E_NOT_A_FILE> (checked
+before anything is sent).
+
+=head2 VMCopyFileFromGuestToHost
+
+    $err = VMCopyFileFromGuestToHost($vmHandle, "/tmp/test.log", "logs/test.log", 0, 0);
+
+Copies a guest file here (C<InitiateFileTransferFromGuest>, then C<GET>),
+streamed into a temporary file beside the target and renamed into place only
+when complete: a failed copy leaves an existing file as it was.
+
+=head2 VMDeleteFileInGuest
+
+    $err = VMDeleteFileInGuest($vmHandle, "/tmp/tests.tar");
+
+Missing: C<VIX_E_FILE_NOT_FOUND>; a directory: C<VIX_E_NOT_A_FILE>.
+
+=head2 VMFileExistsInGuest
+
+    my ($err, $exists) = VMFileExistsInGuest($vmHandle, "/etc/hostname");
+
+True for a file (a symlink counts as a file), false for a directory or
+nothing.
+
+=head2 VMDirectoryExistsInGuest
+
+    my ($err, $exists) = VMDirectoryExistsInGuest($vmHandle, "/opt/app");
+
+True only for a directory (never for a symlink).
+
+=head2 VMRenameFileInGuest
+
+    $err = VMRenameFileInGuest($vmHandle, "/tmp/a.log", "/tmp/b.log", 0, 0);
+
+Renames a file or a directory. Onto an existing path:
+C<VIX_E_FILE_ALREADY_EXISTS>.
+
+=head2 VMCreateTempFileInGuest
+
+    my ($err, $path) = VMCreateTempFileInGuest($vmHandle, 0, 0);
+
+Creates an empty file in the guest's temp directory and returns its path.
+
+=head2 VMListDirectoryInGuest
+
+    my ($err, @entries) = VMListDirectoryInGuest($vmHandle, "/var/log", 0);
+    for (@entries) {
+        my $dir = $_->{FILE_ATTRIBUTES} & VIX_FILE_ATTRIBUTES_DIRECTORY;
+        print "$_->{FILE_NAME}", ($dir ? "/" : ""), " $_->{FILE_SIZE}\n";
+    }
+
+Every entry (all pages the server sends), without C<.> and C<..>, as hashrefs
+with C<FILE_NAME> (no directory part), C<FILE_ATTRIBUTES>
+(C<VIX_FILE_ATTRIBUTES_DIRECTORY>, C<VIX_FILE_ATTRIBUTES_SYMLINK>),
+C<FILE_SIZE> and C<FILE_MOD_TIME> (epoch seconds). A file:
+C<VIX_E_NOT_A_DIRECTORY>.
+
+=head2 VMCreateDirectoryInGuest
+
+    $err = VMCreateDirectoryInGuest($vmHandle, "/opt/app/conf", VIX_INVALID_HANDLE);
+
+Creates the directory and any missing parents. Already there:
+C<VIX_E_FILE_ALREADY_EXISTS>.
+
+=head2 VMDeleteDirectoryInGuest
+
+    $err = VMDeleteDirectoryInGuest($vmHandle, "/tmp/build", 0);
+
+Deletes the directory with everything in it.
+
+=head2 VMGetFileInfoInGuest
+
+    my ($err, %info) = VMGetFileInfoInGuest($vmHandle, "/var/log/syslog");
+    print "$info{FILE_SIZE} bytes, changed ", scalar localtime $info{FILE_MOD_TIME}, "\n";
+
+The keys C<FILE_SIZE>, C<FILE_FLAGS> (C<VIX_FILE_ATTRIBUTES_DIRECTORY>,
+C<VIX_FILE_ATTRIBUTES_SYMLINK>) and C<FILE_MOD_TIME>. Missing:
+C<VIX_E_FILE_NOT_FOUND>.
 
 =head1 WHAT VSPHERE DOES NOT HAVE
 
