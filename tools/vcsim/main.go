@@ -1,14 +1,19 @@
 // Command vcsim is the vSphere simulator harness used by the integration
 // tests. It wraps github.com/vmware/govmomi/simulator (Debian's copy, built in
 // GOPATH mode by ./build) and adds what the tests need: exact credentials, a
-// chosen certificate, a ready file, a log of SOAP method names, and a client
-// mode that acts as an independent witness of the server's session table.
+// chosen certificate, a ready file, a log of SOAP method names, a client mode
+// that acts as an independent witness of the server's session table, and the
+// vSphere methods the simulator lacks (VMware Tools state, guest power
+// operations, screenshots, guest operations: see vmextras.go, tools.go and
+// guest*.go).
 //
 // Server mode:
 //
 //	vcsim [-listen ADDR] [-user U] [-password P | -password-env NAME]
 //	      [-model vpx|esx] [-cert FILE -key FILE] [-ready-file PATH] [-log PATH]
-//	      [-stdin-watch]
+//	      [-stdin-watch] [-idle-timeout D] [-vms N] [-datacenters N]
+//	      [-clusters N] [-hosts N] [-info-file PATH] [-tools-delay D]
+//	      [-guest-user U] [-guest-password P] [-guest-root DIR]
 //
 // Client mode:
 //
@@ -17,7 +22,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"crypto/tls"
 	"encoding/xml"
 	"errors"
@@ -25,68 +29,83 @@ import (
 	"fmt"
 	"io"
 	"io/ioutil"
-	"net/http"
+	"log"
 	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
-	"github.com/vmware/govmomi/property"
-	"github.com/vmware/govmomi/session"
 	"github.com/vmware/govmomi/simulator"
-	"github.com/vmware/govmomi/vim25"
-	"github.com/vmware/govmomi/vim25/methods"
-	"github.com/vmware/govmomi/vim25/mo"
-	"github.com/vmware/govmomi/vim25/soap"
-	"github.com/vmware/govmomi/vim25/types"
 )
 
 // witnessAgent is the User-Agent of client mode, so tests can tell the
 // witness's own sessions (and the clone tickets it leaves behind) apart.
 const witnessAgent = "vcsim-witness"
 
-// maxBody bounds how much of a request the method logger buffers.
+// maxBody bounds how much of a request the SOAP front end buffers.
 const maxBody = 64 << 20
 
+// serverOptions are the flags of server mode.
+type serverOptions struct {
+	listen, user, pass, model string
+	certFile, keyFile         string
+	ready, logFile, infoFile  string
+	watchIn                   bool
+	idleTimeout               time.Duration
+	vms, datacenters          int
+	clusters, hosts           int
+	toolsDelay                time.Duration
+	guestUser, guestPass      string
+	guestRoot                 string
+}
+
 func main() {
-	var (
-		listen   = flag.String("listen", "127.0.0.1:0", "listen address (host:port, [::1]:0 for IPv6)")
-		user     = flag.String("user", "root", "the only user name Login accepts")
-		password = flag.String("password", "rootpasswd", "the only password Login accepts")
-		passEnv  = flag.String("password-env", "", "read the password from this environment variable instead")
-		model    = flag.String("model", "vpx", "inventory model: vpx or esx")
-		certFile = flag.String("cert", "", "PEM certificate to serve (with -key); default: the simulator's own")
-		keyFile  = flag.String("key", "", "PEM private key for -cert")
-		ready    = flag.String("ready-file", "", "write the service URL here once listening")
-		logFile  = flag.String("log", "", "append the SOAP method name of each request here")
-		watchIn  = flag.Bool("stdin-watch", false, "exit when stdin reaches EOF (lets a parent that dies, even by SIGKILL, take the server with it)")
-		client   = flag.String("client", "", "client mode: sessions or ticket")
-		rawURL   = flag.String("url", "", "client mode: service URL")
-		timeout  = flag.Duration("timeout", 30*time.Second, "client mode: overall deadline")
-	)
+	var o serverOptions
+	flag.StringVar(&o.listen, "listen", "127.0.0.1:0", "listen address (host:port, [::1]:0 for IPv6)")
+	flag.StringVar(&o.user, "user", "root", "the only user name Login accepts")
+	password := flag.String("password", "rootpasswd", "the only password Login accepts")
+	passEnv := flag.String("password-env", "", "read the password from this environment variable instead")
+	flag.StringVar(&o.model, "model", "vpx", "inventory model: vpx or esx")
+	flag.StringVar(&o.certFile, "cert", "", "PEM certificate to serve (with -key); default: the simulator's own")
+	flag.StringVar(&o.keyFile, "key", "", "PEM private key for -cert")
+	flag.StringVar(&o.ready, "ready-file", "", "write the service URL here once listening")
+	flag.StringVar(&o.logFile, "log", "", "append the SOAP method name of each request here")
+	flag.BoolVar(&o.watchIn, "stdin-watch", false, "exit when stdin reaches EOF (lets a parent that dies, even by SIGKILL, take the server with it)")
+	flag.DurationVar(&o.idleTimeout, "idle-timeout", 0, "close keep-alive connections idle this long (0: never)")
+	flag.IntVar(&o.vms, "vms", -1, "VMs per resource pool, i.e. per standalone host and per cluster (default: the model's, 2)")
+	flag.IntVar(&o.datacenters, "datacenters", -1, "datacenters (vpx model only; default 1)")
+	flag.IntVar(&o.clusters, "clusters", -1, "clusters per datacenter (vpx model only; default 1)")
+	flag.IntVar(&o.hosts, "hosts", -1, "standalone hosts per datacenter (vpx model only; default 1)")
+	flag.StringVar(&o.infoFile, "info-file", "", "write a JSON description (url, datastores, guest root, model) here once listening")
+	flag.DurationVar(&o.toolsDelay, "tools-delay", 300*time.Millisecond, "how long after power-on (or a guest reboot) VMware Tools start running")
+	flag.StringVar(&o.guestUser, "guest-user", "guest", "the only guest user name guest operations accept")
+	flag.StringVar(&o.guestPass, "guest-password", "guestpasswd", "the only guest password guest operations accept")
+	flag.StringVar(&o.guestRoot, "guest-root", "", "directory holding each VM's guest file system (default: a temp dir removed at exit)")
+	client := flag.String("client", "", "client mode: sessions or ticket")
+	rawURL := flag.String("url", "", "client mode: service URL")
+	timeout := flag.Duration("timeout", 30*time.Second, "client mode: overall deadline")
 	flag.Parse()
 	if flag.NArg() != 0 {
 		die(fmt.Errorf("unexpected arguments: %q", flag.Args()))
 	}
 
-	pass := *password
+	o.pass = *password
 	if *passEnv != "" {
 		v, ok := os.LookupEnv(*passEnv)
 		if !ok {
 			die(fmt.Errorf("environment variable %s is not set", *passEnv))
 		}
-		pass = v
+		o.pass = v
 	}
 
 	var err error
 	if *client != "" {
-		err = runClient(*client, *rawURL, *user, pass, *timeout)
+		err = runClient(*client, *rawURL, o.user, o.pass, *timeout)
 	} else {
-		err = runServer(*listen, *user, pass, *model, *certFile, *keyFile, *ready, *logFile, *watchIn)
+		err = runServer(&o)
 	}
 	if err != nil {
 		die(err)
@@ -100,23 +119,57 @@ func die(err error) {
 	os.Exit(1)
 }
 
-func runServer(listen, user, pass, modelName, certFile, keyFile, ready, logFile string, watchIn bool) error {
+// newModel returns the inventory model with the sizes asked for.
+//
+// Start-up time of a large model (2 cores, measured with -vms 5000 on the
+// vpx model, i.e. 10,000 VMs in one standalone host and one cluster, all
+// powered on): about 20 s; see the commit that introduced -vms.
+func newModel(o *serverOptions) (*simulator.Model, error) {
 	var m *simulator.Model
-	switch modelName {
+	switch o.model {
 	case "vpx":
 		m = simulator.VPX()
+		if o.datacenters >= 0 {
+			m.Datacenter = o.datacenters
+		}
+		if o.clusters >= 0 {
+			m.Cluster = o.clusters
+		}
+		if o.hosts >= 0 {
+			m.Host = o.hosts
+		}
+		if m.Datacenter < 1 {
+			return nil, errors.New("-datacenters must be at least 1")
+		}
+		if m.Cluster+m.Host < 1 {
+			return nil, errors.New("need at least one cluster or standalone host")
+		}
 	case "esx":
 		m = simulator.ESX()
+		if o.datacenters >= 0 || o.clusters >= 0 || o.hosts >= 0 {
+			return nil, errors.New("-datacenters, -clusters and -hosts need the vpx model")
+		}
 	default:
-		return fmt.Errorf("unknown -model %q (want vpx or esx)", modelName)
+		return nil, fmt.Errorf("unknown -model %q (want vpx or esx)", o.model)
 	}
-	if (certFile == "") != (keyFile == "") {
+	if o.vms >= 0 {
+		m.Machine = o.vms
+	}
+	return m, nil
+}
+
+func runServer(o *serverOptions) error {
+	m, err := newModel(o)
+	if err != nil {
+		return err
+	}
+	if (o.certFile == "") != (o.keyFile == "") {
 		return errors.New("-cert and -key go together")
 	}
 
 	tlsConf := new(tls.Config) // empty config: the simulator fills in its built-in certificate
-	if certFile != "" {
-		pair, err := tls.LoadX509KeyPair(certFile, keyFile)
+	if o.certFile != "" {
+		pair, err := tls.LoadX509KeyPair(o.certFile, o.keyFile)
 		if err != nil {
 			return fmt.Errorf("loading -cert/-key: %v", err)
 		}
@@ -124,8 +177,8 @@ func runServer(listen, user, pass, modelName, certFile, keyFile, ready, logFile 
 	}
 
 	var methodLog *os.File
-	if logFile != "" {
-		f, err := os.OpenFile(logFile, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0600)
+	if o.logFile != "" {
+		f, err := os.OpenFile(o.logFile, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0600)
 		if err != nil {
 			return err
 		}
@@ -138,14 +191,26 @@ func runServer(listen, user, pass, modelName, certFile, keyFile, ready, logFile 
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT)
 
+	// The simulator logs through the standard logger; keep it on stderr.
+	log.SetFlags(log.LstdFlags | log.Lmicroseconds)
+
 	if err := m.Create(); err != nil {
 		return err
 	}
 	defer m.Remove() // the model's datastore temp dirs
 
+	guests, err := newGuestWorld(o.guestRoot, o.guestUser, o.guestPass)
+	if err != nil {
+		return err
+	}
+	defer guests.close()
+
+	tools := newToolsWatcher(o.toolsDelay, guests)
+	tools.install()
+
 	// A non-default Listen.User makes SessionManager.Login accept exactly
 	// this user/password pair and nothing else (see validLogin).
-	m.Service.Listen = &url.URL{Host: listen, User: url.UserPassword(user, pass)}
+	m.Service.Listen = &url.URL{Host: o.listen, User: url.UserPassword(o.user, o.pass)}
 	m.Service.TLS = tlsConf
 
 	// NewServer panics (httptest style) when it cannot listen; turn that
@@ -154,26 +219,41 @@ func runServer(listen, user, pass, modelName, certFile, keyFile, ready, logFile 
 	if err != nil {
 		return err
 	}
+	// Read by net/http for every idle connection, so setting it before the
+	// first client connects is enough.
+	srv.Config.IdleTimeout = o.idleTimeout
 
 	// The simulator offers no hook around its ServeMux, so wrap the
 	// http.Server's handler. This runs before the ready file exists, so no
 	// test client can have sent a request yet.
-	if methodLog != nil {
-		srv.Config.Handler = &methodLogger{next: srv.Config.Handler, out: methodLog}
-	}
+	guests.port = srv.URL.Port()
+	guests.scheme = srv.URL.Scheme
+	front := &frontEnd{sim: srv.Config.Handler, methodLog: methodLog, guests: guests}
+	installExtensions(guests, tools)
+	srv.Config.Handler = front
 
 	// Announce the URL without the credentials the simulator keeps in it.
 	u := *srv.URL
 	u.User = nil
-	if ready != "" {
-		if err := writeAtomic(ready, u.String()+"\n"); err != nil {
+	if o.infoFile != "" {
+		info, err := serverInfo(u.String(), o.model, guests)
+		if err == nil {
+			err = writeAtomic(o.infoFile, info)
+		}
+		if err != nil {
+			srv.Close()
+			return err
+		}
+	}
+	if o.ready != "" {
+		if err := writeAtomic(o.ready, u.String()+"\n"); err != nil {
 			srv.Close()
 			return err
 		}
 	}
 
 	eof := make(chan struct{})
-	if watchIn {
+	if o.watchIn {
 		go func() { _, _ = io.Copy(ioutil.Discard, os.Stdin); close(eof) }()
 	}
 	select {
@@ -223,36 +303,6 @@ func writeAtomic(path, data string) error {
 	return err
 }
 
-// methodLogger records the SOAP method name of every POST (never the body,
-// which holds credentials; "-" when it is not parsable SOAP) and passes the
-// request on unchanged. GETs (e.g. /about) are not logged.
-type methodLogger struct {
-	next http.Handler
-	mu   sync.Mutex
-	out  *os.File
-}
-
-func (l *methodLogger) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method == http.MethodPost && r.Body != nil {
-		orig := r.Body
-		body, err := ioutil.ReadAll(io.LimitReader(orig, maxBody))
-		name := soapMethod(body)
-		if err != nil || name == "" {
-			name = "-" // not a SOAP request we could parse; still one line per request
-		}
-		l.mu.Lock()
-		// An unbuffered *os.File: each line reaches the file at once.
-		fmt.Fprintln(l.out, name)
-		l.mu.Unlock()
-		// Hand the simulator the whole body: what we read, then the rest.
-		r.Body = struct {
-			io.Reader
-			io.Closer
-		}{io.MultiReader(bytes.NewReader(body), orig), orig}
-	}
-	l.next.ServeHTTP(w, r)
-}
-
 // soapMethod returns the local name of the first element inside the SOAP Body.
 func soapMethod(body []byte) string {
 	d := xml.NewDecoder(bytes.NewReader(body))
@@ -272,83 +322,4 @@ func soapMethod(body []byte) string {
 		}
 	}
 	return ""
-}
-
-func runClient(mode, rawURL, user, pass string, timeout time.Duration) error {
-	if mode != "sessions" && mode != "ticket" {
-		return fmt.Errorf("unknown -client mode %q (want sessions or ticket)", mode)
-	}
-	if rawURL == "" {
-		return errors.New("-client needs -url")
-	}
-	u, err := url.Parse(rawURL)
-	if err != nil {
-		return err
-	}
-	u.User = nil
-
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-
-	sc := soap.NewClient(u, true) // insecure: the witness does not test TLS
-	sc.UserAgent = witnessAgent
-	vc, err := vim25.NewClient(ctx, sc)
-	if err != nil {
-		return err
-	}
-	sm := session.NewManager(vc)
-	if err := sm.Login(ctx, url.UserPassword(user, pass)); err != nil {
-		return err
-	}
-
-	var out []string
-	switch mode {
-	case "sessions":
-		var smo mo.SessionManager
-		pc := property.DefaultCollector(vc)
-		err = pc.RetrieveOne(ctx, *vc.ServiceContent.SessionManager,
-			[]string{"sessionList", "currentSession"}, &smo)
-		if err == nil && smo.CurrentSession == nil {
-			err = errors.New("no currentSession in the server's answer")
-		}
-		if err == nil {
-			// The simulator keeps each unused clone ticket as an entry of its
-			// session map, so tickets acquired earlier (by the witness or
-			// anyone) are listed too, with the acquiring session's
-			// userName/userAgent. They are printed; callers filter them out by
-			// the witness's userAgent.
-			for _, s := range smo.SessionList {
-				if s.Key == smo.CurrentSession.Key {
-					continue
-				}
-				out = append(out, fmt.Sprintf("%s\t%s\t%s", clean(s.UserName), clean(s.UserAgent), clean(s.IpAddress)))
-			}
-		}
-	case "ticket":
-		var res *types.AcquireCloneTicketResponse
-		res, err = methods.AcquireCloneTicket(ctx, vc, &types.AcquireCloneTicket{This: *vc.ServiceContent.SessionManager})
-		if err == nil {
-			// In the simulator the ticket outlives the acquiring session's
-			// Logout below; it is consumed by its one CloneSession.
-			out = append(out, res.Returnval)
-		}
-	default:
-		err = fmt.Errorf("unknown -client mode %q (want sessions or ticket)", mode)
-	}
-
-	if lerr := sm.Logout(ctx); err == nil && lerr != nil {
-		err = fmt.Errorf("logout: %v", lerr)
-	}
-	if err != nil {
-		return err
-	}
-	for _, line := range out {
-		fmt.Println(line)
-	}
-	return nil
-}
-
-// clean keeps one session on one line of three tab-separated fields.
-func clean(s string) string {
-	return strings.NewReplacer("\t", " ", "\n", " ", "\r", " ").Replace(s)
 }
