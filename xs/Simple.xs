@@ -5,6 +5,7 @@
 
 /* C++ headers before perl.h, whose macros clash with the STL */
 #include "vix/host.h"
+#include "vix/snapshot.h"
 #include "vix/vm.h"
 
 #define PERL_NO_GET_CONTEXT
@@ -233,3 +234,4 @@ _open_handle_count()
     RETVAL
 
 INCLUDE: vm.xsh
+INCLUDE: snapshot.xsh

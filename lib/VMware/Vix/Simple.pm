@@ -34,6 +34,16 @@ our @EXPORT = qw(
     VMPause
     VMUnpause
     VMDelete
+    VMCreateSnapshot
+    VMRemoveSnapshot
+    VMRevertToSnapshot
+    VMGetNumRootSnapshots
+    VMGetRootSnapshot
+    VMGetCurrentSnapshot
+    VMGetNamedSnapshot
+    SnapshotGetNumChildren
+    SnapshotGetChild
+    SnapshotGetParent
 );
 our @EXPORT_OK = qw(
     GetLastErrorDetail
