@@ -7,6 +7,7 @@
 #include "vix/host.h"
 #include "vix/snapshot.h"
 #include "vix/vm.h"
+#include "vix/guest.h"
 
 #define PERL_NO_GET_CONTEXT
 #include "EXTERN.h"
@@ -93,6 +94,19 @@ static SV* utf8_sv(pTHX_ const std::string& s) {
         const vix::Status st_ = (call); /* evaluated once */ \
         record(aTHX_ st_);                                 \
         XPUSHs(sv_2mortal(newSViv((IV)st_.code)));         \
+    } while (0)
+/* VMRunProgramInGuestEx's flat hash; only the pid when it did not wait. */
+#define PUSH_RUN_RESULT(r)                                          \
+    do {                                                            \
+        EXTEND(SP, 6);                                              \
+        if ((r).finished) {                                         \
+            mPUSHs(newSVpvs("EXIT_CODE"));                          \
+            mPUSHi((IV)(r).exit_code);                              \
+            mPUSHs(newSVpvs("ELAPSED_TIME"));                       \
+            mPUSHi((IV)(r).elapsed_seconds);                        \
+        }                                                           \
+        mPUSHs(newSVpvs("PROCESS_ID"));                             \
+        mPUSHi((IV)(r).pid);                                        \
     } while (0)
 #define PUSH_STATUS_AND_HANDLE(st, h)   \
     do {                                \
@@ -235,3 +249,5 @@ _open_handle_count()
 
 INCLUDE: vm.xsh
 INCLUDE: snapshot.xsh
+
+INCLUDE: guest.xsh

@@ -19,6 +19,8 @@
 
 namespace vix {
 
+struct GuestManagers;  // vix/vim/guest.h
+
 class HandleObject {
 public:
     virtual ~HandleObject() = default;
@@ -43,6 +45,11 @@ public:
     std::shared_ptr<Session> session;  // null for the local providers
     std::string full_name;             // local providers: what was found
     std::chrono::milliseconds operation_timeout{0};  // 0: tasks have no bound of their own
+
+    // GuestOperationsManager's managers: fixed for the session's life, so
+    // looked up once, by the first guest call (guest_ops.cpp).
+    std::mutex guest_mu;
+    std::shared_ptr<const GuestManagers> guest_managers;
 };
 
 // The handle's own record of a VM: which object, and (SPEC-VM 14) the guest

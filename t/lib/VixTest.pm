@@ -33,7 +33,7 @@ use Time::HiRes qw(sleep time);
 our @EXPORT = qw(
     sandbox skip_or_fail
     sim_build start_sim stop_sim
-    sim_sessions sim_ticket sim_methods
+    sim_sessions sim_ticket sim_methods sim_info
     make_certs free_port
 );
 our @EXPORT_OK = qw(repo_root soap_request);
@@ -235,7 +235,8 @@ sub sim_build {
 }
 
 # start_sim(user => 'root', password => 'rootpasswd', model => 'vpx'|'esx',
-#           listen => '127.0.0.1:0', cert => PEM, key => PEM)
+#           listen => '127.0.0.1:0', cert => PEM, key => PEM,
+#           guest_user => U, guest_password => P, tools_delay => '300ms')
 # Starts a simulator in its own process group and waits (30 s at most) until
 # it is listening. Returns a VixTest::Sim hashref:
 #   url (https://127.0.0.1:40123/sdk), host (bare: 127.0.0.1 or ::1),
@@ -264,6 +265,13 @@ sub start_sim {
                '-ready-file', "$dir/ready", '-log', $sim->{log}, '-stdin-watch');
     push @cmd, '-listen', $o{listen} if defined $o{listen};
     push @cmd, '-cert', $o{cert}, '-key', $o{key} if defined $o{cert};
+    # Guest operations double: its credentials and how long Tools take to
+    # start after power-on; -info-file tells where the guests' trees live.
+    push @cmd, '-guest-user', _bytes($o{guest_user}) if defined $o{guest_user};
+    push @cmd, '-guest-password', _bytes($o{guest_password}) if defined $o{guest_password};
+    push @cmd, '-tools-delay', $o{tools_delay} if defined $o{tools_delay};
+    push @cmd, '-info-file', "$dir/info.json";
+    $sim->{info_file} = "$dir/info.json";
 
     # The simulator's stdin is a pipe we hold: if this process dies in any
     # way (even SIGKILL), it sees EOF and exits (-stdin-watch).
@@ -454,6 +462,17 @@ sub sim_methods {
     open my $fh, '<', $sim->{log} or return;
     chomp(my @m = <$fh>);
     return @m;
+}
+
+# sim_info($sim) -> the simulator's -info-file as a hashref: url, model,
+# datastores [{datacenter, name, dir}], guestRoot (each VM's guest tree is
+# guestRoot/<instance uuid>/, made on its first guest operation), guestUser.
+sub sim_info {
+    my ($sim) = @_;
+    require JSON::PP;
+    my $text = _slurp($sim->{info_file});
+    croak "no simulator info in $sim->{info_file}" unless length $text;
+    return JSON::PP::decode_json($text);
 }
 
 # ---------------------------------------------------------------------------

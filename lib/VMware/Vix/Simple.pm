@@ -44,6 +44,25 @@ our @EXPORT = qw(
     SnapshotGetNumChildren
     SnapshotGetChild
     SnapshotGetParent
+    VMWaitForToolsInGuest
+    VMLoginInGuest
+    VMLogoutFromGuest
+    VMRunProgramInGuest
+    VMRunProgramInGuestEx
+    VMRunScriptInGuest
+    VMListProcessesInGuest
+    VMKillProcessInGuest
+    VMCopyFileFromHostToGuest
+    VMCopyFileFromGuestToHost
+    VMDeleteFileInGuest
+    VMFileExistsInGuest
+    VMRenameFileInGuest
+    VMCreateTempFileInGuest
+    VMListDirectoryInGuest
+    VMCreateDirectoryInGuest
+    VMDeleteDirectoryInGuest
+    VMDirectoryExistsInGuest
+    VMGetFileInfoInGuest
 );
 our @EXPORT_OK = qw(
     GetLastErrorDetail
