@@ -265,6 +265,21 @@ HostDisconnect($host);
 is(GetHandleType($last2), VIX_HANDLETYPE_NONE, 'HostDisconnect invalidates snapshot handles');
 is_deeply([SnapshotGetParent($last2)], [VIX_E_INVALID_HANDLE, 0], 'calls on them: VIX_E_INVALID_HANDLE');
 
+# ---- examples/snapshot-revert.pl, run twice: takes the snapshot, then reuses it ----
+{
+    my ($exvmx) = grep { m{/DC0_C0_RP0_VM0\.vmx\z} } @vmx;
+    my $example = VixTest::repo_root() . '/examples/snapshot-revert.pl';
+    local $ENV{VIX_PASSWORD} = $PASSWORD;
+    local $ENV{VIX_USER} = $sim->{user};
+    my $out = qx{$^X -Mblib $example $sim->{url} '$exvmx' clean 2>&1};
+    is($?, 0, 'examples/snapshot-revert.pl exits 0') or diag $out;
+    like($out, qr/taking it now.*reverted.*is running from snapshot "clean"/s, 'it took the snapshot, reverted and powered on');
+    $out = qx{$^X -Mblib $example $sim->{url} '$exvmx' clean 2>&1};
+    is($?, 0, 'a second run exits 0') or diag $out;
+    unlike($out, qr/taking it now/, 'and reuses the snapshot');
+    is_deeply([witness_tree($sim, $exvmx)], ['clean:0*'], 'witness: one snapshot "clean", current');
+}
+
 # ---- no secret in any detail ----
 is((grep { index($_, $PASSWORD) >= 0 } @details), 0, 'no detail holds the password (' . @details . ' details)');
 

@@ -9,32 +9,16 @@
 
 namespace vix {
 
+using vmops::check_belongs;
+using vmops::live_snapshot;
 using vmops::on_vm;
+using vmops::snapshot_gone;
 
 namespace {
 
 // VIX_PROPERTY_SNAPSHOT_IS_REPLAYABLE: dropped in VIX 1.11, still named by
 // old scripts (SPEC-VM 17.13); always false.
 constexpr std::int64_t kIsReplayable = 4207;
-
-[[noreturn]] void snapshot_gone(const SnapshotObject& s, bool name_vm = true) {
-    throw Error(VIX_E_SNAPSHOT_NOTFOUND,
-                "the snapshot " + s.moref + (name_vm ? " of " + s.vm_path : std::string()) + " no longer exists");
-}
-
-// A snapshot handle whose snapshot has not been removed through us.
-std::shared_ptr<SnapshotObject> live_snapshot(int handle) {
-    std::shared_ptr<SnapshotObject> s = snapshot_arg(handle);
-    if (s->removed) snapshot_gone(*s);
-    return s;
-}
-
-// The snapshot must be one of this VM's: a handle from another VM is a
-// wrong argument, found before anything is sent.
-void check_belongs(const VmObject& vm, const SnapshotObject& s, const char* op) {
-    if (s.vm_moref != vm.moref || s.host->session->endpoint().url() != vm.host->session->endpoint().url())
-        invalid_arg(std::string(op) + ": the snapshot belongs to " + s.vm_path + ", not to " + vm.path);
-}
 
 int new_handle(const std::shared_ptr<HostSession>& host, int owner, const std::string& vm_moref,
                const std::string& vm_path, const std::string& moref) {

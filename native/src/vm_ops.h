@@ -1,6 +1,7 @@
 // Helpers the API files that act on a VM share (snapshot.cpp, vmextra.cpp):
-// the detail that names the operation and the VM, a usable VM handle, and
-// waiting for a task with the fault table's power-state rows filled in.
+// the detail that names the operation and the VM, usable VM and snapshot
+// handles, and waiting for a task with the fault table's power-state rows
+// filled in.
 // (vm.cpp keeps its own copies for now; they can move here.)
 #pragma once
 #include <string>
@@ -50,6 +51,25 @@ inline std::string wait_vm_task(const HostSession& h, const VmObject& vm, const 
         const VmRuntime now = vm_runtime(s, vm.moref, request_deadline(h));
         throw Error(fault_to_code(fault.type, now.power_state), e.detail());
     }
+}
+
+[[noreturn]] inline void snapshot_gone(const SnapshotObject& s, bool name_vm = true) {
+    throw Error(VIX_E_SNAPSHOT_NOTFOUND,
+                "the snapshot " + s.moref + (name_vm ? " of " + s.vm_path : std::string()) + " no longer exists");
+}
+
+// A snapshot handle whose snapshot has not been removed through us.
+inline std::shared_ptr<SnapshotObject> live_snapshot(int handle) {
+    std::shared_ptr<SnapshotObject> s = snapshot_arg(handle);
+    if (s->removed) snapshot_gone(*s);
+    return s;
+}
+
+// The snapshot must be one of this VM's: a handle from another VM is a
+// wrong argument, found before anything is sent.
+inline void check_belongs(const VmObject& vm, const SnapshotObject& s, const char* op) {
+    if (s.vm_moref != vm.moref || s.host->session->endpoint().url() != vm.host->session->endpoint().url())
+        invalid_arg(std::string(op) + ": the snapshot belongs to " + s.vm_path + ", not to " + vm.path);
 }
 
 }  // namespace vix::vmops

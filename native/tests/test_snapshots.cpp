@@ -6,6 +6,7 @@
 
 #include "vix/errors.h"
 #include "vix/vim/snapshots.h"
+#include "vix/vim/vmconfig.h"
 
 using namespace vix;
 
@@ -144,4 +145,16 @@ TEST_CASE("snapshots: a node without its managed object is refused") {
     } catch (const Error& e) {
         REQUIRE(e.code() == VIX_E_INVALID_XML);
     }
+}
+
+TEST_CASE("vmconfig: the last value wins where a server repeats a key; keys in any case") {
+    VmConfig c;
+    c.extra = {{"guestinfo.a", "1"}, {"GuestInfo.A", "2"}, {"guestinfo.b", ""}, {"guestinfo.ab", "x"}};
+    std::string v;
+    REQUIRE(extra_config_value(c, "guestinfo.a", v));
+    REQUIRE(v == "2");
+    REQUIRE(extra_config_value(c, "GUESTINFO.B", v));
+    REQUIRE(v.empty());
+    REQUIRE_FALSE(extra_config_value(c, "guestinfo.", v));
+    REQUIRE_FALSE(extra_config_value(c, "guestinfo.abc", v));
 }

@@ -63,6 +63,23 @@ our @EXPORT = qw(
     VMDeleteDirectoryInGuest
     VMDirectoryExistsInGuest
     VMGetFileInfoInGuest
+    VMClone
+    VMReadVariable
+    VMWriteVariable
+    VMUpgradeVirtualHardware
+    VMInstallTools
+    VMCaptureScreenImage
+    VMEnableSharedFolders
+    VMGetNumSharedFolders
+    VMGetSharedFolderState
+    VMSetSharedFolderState
+    VMAddSharedFolder
+    VMRemoveSharedFolder
+    VMOpenUrlInGuest
+    VMBeginRecording
+    VMEndRecording
+    VMBeginReplay
+    VMEndReplay
 );
 our @EXPORT_OK = qw(
     GetLastErrorDetail

@@ -40,7 +40,7 @@ Status vm_install_tools(int vm, const IntArg& options, const StrArg& command_lin
 Status vm_capture_screen_image(int vm, const IntArg& capture_type, const IntArg& property_list,
                                std::string& png) noexcept;
 
-// ---- what vSphere has no such thing for (not_supported.cpp) ----
+// ---- what vSphere has no such thing for (vmextra.cpp) ----
 // Each checks its VM handle, then answers VIX_E_NOT_SUPPORTED; `feature`
 // is the function's name, e.g. "VMAddSharedFolder".
 Status vm_not_on_vsphere(int vm, const char* feature) noexcept;
