@@ -65,13 +65,7 @@ subtest 'VMWaitForToolsInGuest' => sub {
     my $r = VMWaitForToolsInGuest($vm2, 0);
     alarm 0;
     ok $r == VIX_E_CANCELLED || $r == VIX_OK, 'an alarm stops the wait (or Tools came first)';
-    {
-        # TODO(transport): the pre-Asio http layer only sees a signal when
-        # poll() returns EINTR in this thread; the Asio rewrite checks every
-        # 20 ms. Drop the TODO once branch transport is merged.
-        local $TODO = 'a long poll sees the signal only with the Asio transport';
-        cmp_ok time - $t0, '<', 1.9, 'within the alarm, not after Tools' if $r == VIX_E_CANCELLED;
-    }
+    cmp_ok time - $t0, '<', 1.9, 'within the alarm, not after Tools' if $r == VIX_E_CANCELLED;
     ok $fired, 'the handler ran';
     is VMWaitForToolsInGuest($vm2, 10), VIX_OK, 'usable afterwards';
     ReleaseHandle($vm2);

@@ -1,27 +1,27 @@
+// Connection: resolve, connect, TLS handshake and one request/response, on
+// Asio's waits. TLS is our own SSL object (shared SSL_CTX, released buffers,
+// read-ahead) driven by socket readiness: asio::ssl::stream would keep its
+// own 17 KB of buffers per connection (docs/PERFORMANCE.md).
 #include "vix/http.h"
 
-#include <arpa/inet.h>
 #include <fcntl.h>
-#include <netdb.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <condition_variable>
 #include <cstring>
 #include <mutex>
-#include <thread>
 #include <vector>
 
+#include <boost/asio/connect.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <openssl/err.h>
 
+#include "io_loop.h"
 #include "vix/errors.h"
 
 namespace vix {
@@ -38,92 +38,77 @@ static std::string seconds_text(const Deadline& dl) {
     return ms % 1000 == 0 ? std::to_string(ms / 1000) + " s" : std::to_string(ms) + " ms";
 }
 
-// ---- resolve ---------------------------------------------------------------
+// ---- IoLoop --------------------------------------------------------------------
 
-struct Addresses {
-    std::vector<sockaddr_storage> addrs;
-    std::vector<socklen_t> lens;
-};
+// io_contexts whose name lookup was abandoned at a deadline. Destroying one
+// joins Asio's resolver thread, which waits for getaddrinfo: so they wait
+// here until the lookup has finished, and are reaped at a later lookup.
+// After fork their threads do not exist in the child: they are dropped
+// (leaked) there, never joined.
+namespace {
+struct Graveyard {
+    std::mutex mu;
+    pid_t pid = 0;
+    std::vector<std::unique_ptr<asio::io_context>> ctxs;
 
-static void collect(addrinfo* res, Addresses& out) {
-    for (addrinfo* a = res; a; a = a->ai_next) {
-        sockaddr_storage ss{};
-        std::memcpy(&ss, a->ai_addr, a->ai_addrlen);
-        out.addrs.push_back(ss);
-        out.lens.push_back(a->ai_addrlen);
+    void bury(std::unique_ptr<asio::io_context> ctx) {
+        std::lock_guard<std::mutex> lk(mu);
+        adopt_fork_locked();
+        ctxs.push_back(std::move(ctx));
     }
+    void reap() {
+        std::lock_guard<std::mutex> lk(mu);
+        adopt_fork_locked();
+        for (auto it = ctxs.begin(); it != ctxs.end();) {
+            (*it)->poll();  // runs the finished lookup's (aborted) handler
+            if ((*it)->stopped()) {
+                it = ctxs.erase(it);  // nothing pending: the join is immediate
+            } else {
+                ++it;
+            }
+        }
+    }
+    void adopt_fork_locked() {
+        if (pid == ::getpid()) return;
+        if (pid != 0)
+            for (auto& c : ctxs) (void)c.release();
+        ctxs.clear();
+        pid = ::getpid();
+    }
+};
+Graveyard& graveyard() {
+    static Graveyard* g = new Graveyard();  // never destroyed, like the handle table
+    return *g;
+}
+}  // namespace
+
+IoLoop::IoLoop() : ctx_(std::make_unique<asio::io_context>(1)) { sock_.emplace(*ctx_); }
+
+IoLoop::~IoLoop() {
+    boost::system::error_code ec;
+    if (sock_->is_open()) (void)sock_->release(ec);  // the Connection owns the descriptor
+    sock_.reset();
+    resolver_.reset();
+    if (resolve_pending && !*resolve_pending) graveyard().bury(std::move(ctx_));
 }
 
-// getaddrinfo has no timeout, so a name lookup runs on a helper thread that
-// we stop waiting for at the deadline. IP literals never need it.
-static Addresses resolve(const Endpoint& ep, const Deadline& dl) {
-    addrinfo hints{};
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_NUMERICSERV;
-    const std::string port = std::to_string(ep.port);
-    Addresses out;
+tcp::resolver& IoLoop::resolver() {
+    if (!resolver_) {
+        graveyard().reap();
+        resolver_.emplace(*ctx_);
+    }
+    return *resolver_;
+}
 
-    struct Lookup {
-        std::mutex mu;
-        std::condition_variable cv;
-        bool done = false;
-        int rc = 0;
-        addrinfo* res = nullptr;
-        ~Lookup() {
-            if (res) freeaddrinfo(res);
-        }
-    };
-    if (ep.host_is_ip) {  // a literal: no lookup at all
-        sockaddr_storage ss{};
-        socklen_t len = 0;
-        if (auto* v4 = reinterpret_cast<sockaddr_in*>(&ss); inet_pton(AF_INET, ep.host.c_str(), &v4->sin_addr) == 1) {
-            v4->sin_family = AF_INET;
-            v4->sin_port = htons(ep.port);
-            len = sizeof(sockaddr_in);
-        } else if (auto* v6 = reinterpret_cast<sockaddr_in6*>(&ss);
-                   inet_pton(AF_INET6, ep.host.c_str(), &v6->sin6_addr) == 1) {
-            v6->sin6_family = AF_INET6;
-            v6->sin6_port = htons(ep.port);
-            len = sizeof(sockaddr_in6);
-        } else {
-            throw Error(VIX_E_NET_HTTP_COULDNT_RESOLVE_HOST, "resolve: bad address \"" + ep.host + "\"");
-        }
-        out.addrs.push_back(ss);
-        out.lens.push_back(len);
-        return out;
+IoLoop::Stop IoLoop::run_until(const bool& done, const Deadline& dl) {
+    if (ctx_->stopped()) ctx_->restart();
+    while (!done) {
+        const int ms = dl.remaining_ms();
+        if (ms == 0) return Stop::timeout;
+        ctx_->run_one_for(std::min(std::chrono::milliseconds(ms), kSlice));
+        if (!done && dl.interrupted()) return Stop::interrupted;
     }
-    auto job = std::make_shared<Lookup>();
-    {
-        std::thread([job, host = ep.host, port, hints] {
-            addrinfo* res = nullptr;
-            const int rc = getaddrinfo(host.c_str(), port.c_str(), &hints, &res);
-            std::lock_guard<std::mutex> lk(job->mu);
-            job->rc = rc;
-            job->res = res;
-            job->done = true;
-            job->cv.notify_all();
-        }).detach();
-        std::unique_lock<std::mutex> lk(job->mu);
-        // A condition variable is not woken by signals: wait in slices so that
-        // an interrupt is still seen within 50 ms.
-        while (!job->done) {
-            if (dl.passed())
-                throw Error(VIX_E_NET_HTTP_OPERATION_TIMEDOUT,
-                            "resolve: looking up \"" + ep.host + "\" took longer than " + seconds_text(dl));
-            if (dl.interrupted())
-                throw Error(VIX_E_CANCELLED, "resolve: interrupted by a signal while looking up \"" + ep.host + "\"");
-            job->cv.wait_for(lk, std::chrono::milliseconds(std::min(dl.remaining_ms(), 50)));
-        }
-    }
-    if (job->rc != 0) {
-        const std::string why = job->rc == EAI_SYSTEM ? std::strerror(errno) : gai_strerror(job->rc);
-        throw Error(VIX_E_NET_HTTP_COULDNT_RESOLVE_HOST, "resolve: cannot resolve host name \"" + ep.host + "\": " + why);
-    }
-    collect(job->res, out);
-    if (out.addrs.empty())
-        throw Error(VIX_E_NET_HTTP_COULDNT_RESOLVE_HOST, "resolve: no address for host name \"" + ep.host + "\"");
-    return out;
+    return Stop::done;
 }
 
 // ---- a socket BIO that never raises SIGPIPE ---------------------------------
@@ -133,7 +118,7 @@ static Addresses resolve(const Endpoint& ep, const Deadline& dl) {
 static int bio_write(BIO* b, const char* data, int len) {
     BIO_clear_retry_flags(b);
     const int fd = static_cast<int>(reinterpret_cast<intptr_t>(BIO_get_data(b)));
-    const ssize_t n = ::send(fd, data, static_cast<std::size_t>(len), MSG_NOSIGNAL);
+    const ssize_t n = ::send(fd, data, static_cast<std::size_t>(len), MSG_NOSIGNAL | MSG_DONTWAIT);
     if (n < 0) {
         if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) BIO_set_retry_write(b);
         return -1;
@@ -144,7 +129,7 @@ static int bio_write(BIO* b, const char* data, int len) {
 static int bio_read(BIO* b, char* data, int len) {
     BIO_clear_retry_flags(b);
     const int fd = static_cast<int>(reinterpret_cast<intptr_t>(BIO_get_data(b)));
-    const ssize_t n = ::recv(fd, data, static_cast<std::size_t>(len), 0);
+    const ssize_t n = ::recv(fd, data, static_cast<std::size_t>(len), MSG_DONTWAIT);
     if (n < 0) {
         if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) BIO_set_retry_read(b);
         return -1;
@@ -176,81 +161,160 @@ static BIO* new_socket_bio(int fd) {
 
 // ---- Connection --------------------------------------------------------------
 
-void Connection::fail_io(const char* stage, int err) {
-    const std::string where = ep_.authority();
-    abandon();
-    if (err == ETIMEDOUT)
-        throw Error(VIX_E_NET_HTTP_OPERATION_TIMEDOUT, std::string(stage) + ": " + where + " timed out");
-    if (std::strcmp(stage, "read") == 0 || std::strcmp(stage, "write") == 0)
-        throw Error(VIX_E_NET_HTTP_TRANSFER,
-                    std::string(stage) + ": connection to " + where + " failed: " + std::strerror(err));
-    throw Error(VIX_E_NET_HTTP_COULDNT_CONNECT, std::string(stage) + ": " + where + ": " + std::strerror(err));
+Connection::Connection() = default;
+Connection::~Connection() { abandon(); }
+
+IoLoop& Connection::loop() {
+    if (!loop_) {
+        loop_ = std::make_unique<IoLoop>();
+        boost::system::error_code ec;
+        if (fd_ >= 0) loop_->socket().assign(v6_ ? tcp::v6() : tcp::v4(), fd_, ec);
+        if (ec) fail_io("connect", ec.value());
+    }
+    return *loop_;
 }
 
-void Connection::wait(short events, const Deadline& dl, const char* stage) {
-    for (;;) {
-        const int ms = dl.remaining_ms();
-        if (ms == 0) {
-            const std::string where = ep_.authority();
-            abandon();
-            throw Error(VIX_E_NET_HTTP_OPERATION_TIMEDOUT,
-                        std::string(stage) + ": no progress with " + where + " within the " + seconds_text(dl) +
-                            " deadline");
-        }
-        pollfd p{fd_, events, 0};
-        const int rc = ::poll(&p, 1, ms);
-        if (rc > 0) return;  // readable, writable or error: the next call tells which
-        if (rc < 0 && errno == EINTR && dl.interrupted()) {
-            const std::string where = ep_.authority();
-            abandon();
-            throw Error(VIX_E_CANCELLED, std::string(stage) + ": interrupted by a signal while talking to " + where);
-        }
-        if (rc < 0 && errno != EINTR) fail_io(stage, errno);
+void Connection::rest() noexcept { loop_.reset(); }
+
+void Connection::fail(std::int64_t code, const std::string& why) {
+    abandon();
+    throw Error(code, why);
+}
+
+void Connection::fail_io(const char* stage, int err) {
+    const std::string where = ep_.authority();
+    if (err == ETIMEDOUT) fail(VIX_E_NET_HTTP_OPERATION_TIMEDOUT, std::string(stage) + ": " + where + " timed out");
+    if (std::strcmp(stage, "read") == 0 || std::strcmp(stage, "write") == 0)
+        fail(VIX_E_NET_HTTP_TRANSFER, std::string(stage) + ": connection to " + where + " failed: " + std::strerror(err));
+    fail(VIX_E_NET_HTTP_COULDNT_CONNECT, std::string(stage) + ": " + where + ": " + std::strerror(err));
+}
+
+// Runs the loop until `done`; at the deadline or on a pending signal the
+// connection is closed and the stage named.
+static void run_stage(Connection& c, IoLoop& l, const bool& done, const Deadline& dl, const char* stage,
+                      const std::string& what) {
+    switch (l.run_until(done, dl)) {
+    case IoLoop::Stop::done:
+        return;
+    case IoLoop::Stop::timeout:
+        c.fail(VIX_E_NET_HTTP_OPERATION_TIMEDOUT,
+               std::string(stage) + ": " + what + " within the " + seconds_text(dl) + " deadline");
+    case IoLoop::Stop::interrupted:
+        c.fail(VIX_E_CANCELLED, std::string(stage) + ": interrupted by a signal while " + what);
     }
+}
+
+void Connection::wait(bool write, const Deadline& dl, const char* stage) {
+    IoLoop& l = loop();
+    bool done = false;
+    boost::system::error_code result;
+    l.socket().async_wait(write ? tcp::socket::wait_write : tcp::socket::wait_read,
+                          [&](const boost::system::error_code& ec) {
+                              done = true;
+                              result = ec;
+                          });
+    // Labels as before: "no progress with HOST within the N s deadline".
+    switch (l.run_until(done, dl)) {
+    case IoLoop::Stop::done:
+        break;
+    case IoLoop::Stop::timeout:
+        fail(VIX_E_NET_HTTP_OPERATION_TIMEDOUT, std::string(stage) + ": no progress with " + ep_.authority() +
+                                                    " within the " + seconds_text(dl) + " deadline");
+    case IoLoop::Stop::interrupted:
+        fail(VIX_E_CANCELLED, std::string(stage) + ": interrupted by a signal while talking to " + ep_.authority());
+    }
+    if (result) fail_io(stage, result.value());
+}
+
+// Every address of the endpoint; an IP literal needs no lookup at all.
+static std::vector<tcp::endpoint> resolve(Connection& c, IoLoop& l, const Endpoint& ep, const Deadline& dl) {
+    std::vector<tcp::endpoint> out;
+    if (ep.host_is_ip) {
+        boost::system::error_code ec;
+        const auto addr = asio::ip::make_address(ep.host, ec);
+        if (ec) c.fail(VIX_E_NET_HTTP_COULDNT_RESOLVE_HOST, "resolve: bad address \"" + ep.host + "\"");
+        out.emplace_back(addr, ep.port);
+        return out;
+    }
+    // The handler may run after we gave up (in the graveyard): it owns its state.
+    struct Lookup {
+        bool done = false;
+        boost::system::error_code result;
+        std::vector<tcp::endpoint> addrs;
+    };
+    auto st = std::make_shared<Lookup>();
+    l.resolve_pending = std::shared_ptr<const bool>(st, &st->done);
+    l.resolver().async_resolve(ep.host, std::to_string(ep.port), tcp::resolver::numeric_service,
+                               [st](const boost::system::error_code& ec, const tcp::resolver::results_type& r) {
+                                   st->done = true;
+                                   st->result = ec;
+                                   for (const auto& e : r) st->addrs.push_back(e.endpoint());
+                               });
+    switch (l.run_until(st->done, dl)) {
+    case IoLoop::Stop::done:
+        break;
+    case IoLoop::Stop::timeout:
+        l.resolver().cancel();
+        c.fail(VIX_E_NET_HTTP_OPERATION_TIMEDOUT,
+               "resolve: looking up \"" + ep.host + "\" took longer than " + seconds_text(dl));
+    case IoLoop::Stop::interrupted:
+        l.resolver().cancel();
+        c.fail(VIX_E_CANCELLED, "resolve: interrupted by a signal while looking up \"" + ep.host + "\"");
+    }
+    if (st->result)
+        c.fail(VIX_E_NET_HTTP_COULDNT_RESOLVE_HOST,
+               "resolve: cannot resolve host name \"" + ep.host + "\": " + st->result.message());
+    out = std::move(st->addrs);
+    if (out.empty()) c.fail(VIX_E_NET_HTTP_COULDNT_RESOLVE_HOST, "resolve: no address for host name \"" + ep.host + "\"");
+    return out;
 }
 
 void Connection::open(const Endpoint& ep, const TlsContext* tls, const Deadline& dl) {
     abandon();
     ep_ = ep;
-    const Addresses addrs = resolve(ep, dl);
+    IoLoop& l = loop();
+    const std::vector<tcp::endpoint> addrs = resolve(*this, l, ep, dl);
+
+    // Every address in turn, each attempt bounded by what is left of `dl`.
     int last_err = ECONNREFUSED;
-    for (std::size_t i = 0; i < addrs.addrs.size() && fd_ < 0; ++i) {
-        const auto* sa = reinterpret_cast<const sockaddr*>(&addrs.addrs[i]);
-        const int fd = ::socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    for (const tcp::endpoint& addr : addrs) {
+        // Our own socket() for SOCK_CLOEXEC without a window; Asio connects it.
+        const int fd = ::socket(addr.protocol().family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
         if (fd < 0) {
             last_err = errno;
             continue;
         }
-        fd_ = fd;
-        if (::connect(fd, sa, addrs.lens[i]) != 0 && errno != EINPROGRESS) {
-            last_err = errno;
+        boost::system::error_code ec;
+        l.socket().assign(addr.protocol(), fd, ec);
+        if (ec) {
             ::close(fd);
-            fd_ = -1;
+            last_err = ec.value();
             continue;
         }
-        wait(POLLOUT, dl, "connect");
-        int err = 0;
-        socklen_t len = sizeof err;
-        ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
-        if (err != 0) {
-            last_err = err;
-            ::close(fd);
-            fd_ = -1;
-        }
+        fd_ = fd;
+        v6_ = addr.protocol() == tcp::v6();
+        bool done = false;
+        l.socket().async_connect(addr, [&](const boost::system::error_code& e) {
+            done = true;
+            ec = e;
+        });
+        run_stage(*this, l, done, dl, "connect", "no connection to " + ep.authority());
+        if (!ec) break;
+        last_err = ec.value();
+        boost::system::error_code ignored;
+        l.socket().close(ignored);
+        fd_ = -1;
     }
     if (fd_ < 0)
-        throw Error(VIX_E_NET_HTTP_COULDNT_CONNECT,
-                    "connect: cannot connect to " + ep.authority() + ": " + std::strerror(last_err));
-    const int one = 1;
-    ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        fail(VIX_E_NET_HTTP_COULDNT_CONNECT,
+             "connect: cannot connect to " + ep.authority() + ": " + std::strerror(last_err));
+    boost::system::error_code ignored;
+    loop_->socket().set_option(tcp::no_delay(true), ignored);
 
     if (!ep.tls) return;
     ssl_ = SSL_new(tls->native());
     BIO* bio = ssl_ ? new_socket_bio(fd_) : nullptr;
-    if (!bio) {
-        abandon();
-        throw Error(VIX_E_NET_HTTP_SSL_CONNECT_ERROR, "handshake: out of memory setting up TLS");
-    }
+    if (!bio) fail(VIX_E_NET_HTTP_SSL_CONNECT_ERROR, "handshake: out of memory setting up TLS");
     SSL_set_bio(ssl_, bio, bio);
     try {
         tls->prepare(ssl_, ep);
@@ -260,13 +324,14 @@ void Connection::open(const Endpoint& ep, const TlsContext* tls, const Deadline&
     }
     for (;;) {
         ERR_clear_error();
+        errno = 0;
         const int rc = SSL_connect(ssl_);
         if (rc == 1) break;
         const int e = SSL_get_error(ssl_, rc);
         if (e == SSL_ERROR_WANT_READ) {
-            wait(POLLIN, dl, "handshake");
+            wait(false, dl, "handshake");
         } else if (e == SSL_ERROR_WANT_WRITE) {
-            wait(POLLOUT, dl, "handshake");
+            wait(true, dl, "handshake");
         } else {
             std::string cause;
             if (e == SSL_ERROR_SYSCALL || e == SSL_ERROR_ZERO_RETURN) {
@@ -290,25 +355,38 @@ void Connection::open(const Endpoint& ep, const TlsContext* tls, const Deadline&
     }
 }
 
+bool Connection::check_idle() noexcept {
+    if (fd_ < 0) return false;
+    // An idle HTTP connection has nothing to read: bytes or an end of stream
+    // mean the server closed it (or broke framing). TLS data that OpenSSL
+    // already buffered counts too.
+    char c;
+    const ssize_t n = ::recv(fd_, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+    if ((n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) && !(ssl_ && SSL_pending(ssl_) > 0)) return true;
+    abandon();
+    return false;
+}
+
 std::size_t Connection::read_some(char* buf, std::size_t len, const Deadline& dl) {
     for (;;) {
         if (!ssl_) {
-            const ssize_t n = ::recv(fd_, buf, len, 0);
+            const ssize_t n = ::recv(fd_, buf, len, MSG_DONTWAIT);
             if (n >= 0) return static_cast<std::size_t>(n);
             if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
-                wait(POLLIN, dl, "read");
+                wait(false, dl, "read");
                 continue;
             }
             fail_io("read", errno);
         }
         ERR_clear_error();
+        errno = 0;
         const int n = SSL_read(ssl_, buf, static_cast<int>(std::min<std::size_t>(len, 1 << 30)));
         if (n > 0) return static_cast<std::size_t>(n);
         const int e = SSL_get_error(ssl_, n);
         if (e == SSL_ERROR_WANT_READ) {
-            wait(POLLIN, dl, "read");
+            wait(false, dl, "read");
         } else if (e == SSL_ERROR_WANT_WRITE) {
-            wait(POLLOUT, dl, "read");
+            wait(true, dl, "read");
         } else if (e == SSL_ERROR_ZERO_RETURN) {
             return 0;
         } else if (e == SSL_ERROR_SYSCALL && errno != 0) {
@@ -319,9 +397,7 @@ std::size_t Connection::read_some(char* buf, std::size_t len, const Deadline& dl
             char b[256];
             ERR_error_string_n(ERR_peek_last_error(), b, sizeof b);
             ERR_clear_error();
-            const std::string where = ep_.authority();
-            abandon();
-            throw Error(VIX_E_NET_HTTP_TRANSFER, "read: TLS error from " + where + ": " + b);
+            fail(VIX_E_NET_HTTP_TRANSFER, "read: TLS error from " + ep_.authority() + ": " + b);
         }
     }
 }
@@ -329,17 +405,18 @@ std::size_t Connection::read_some(char* buf, std::size_t len, const Deadline& dl
 void Connection::write_all(std::string_view data, const Deadline& dl) {
     while (!data.empty()) {
         if (!ssl_) {
-            const ssize_t n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
+            const ssize_t n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
             if (n >= 0) {
                 data.remove_prefix(static_cast<std::size_t>(n));
             } else if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
-                wait(POLLOUT, dl, "write");
+                wait(true, dl, "write");
             } else {
                 fail_io("write", errno);
             }
             continue;
         }
         ERR_clear_error();
+        errno = 0;
         const int n = SSL_write(ssl_, data.data(), static_cast<int>(std::min<std::size_t>(data.size(), 1 << 30)));
         if (n > 0) {
             data.remove_prefix(static_cast<std::size_t>(n));
@@ -347,9 +424,9 @@ void Connection::write_all(std::string_view data, const Deadline& dl) {
         }
         const int e = SSL_get_error(ssl_, n);
         if (e == SSL_ERROR_WANT_WRITE) {
-            wait(POLLOUT, dl, "write");
+            wait(true, dl, "write");
         } else if (e == SSL_ERROR_WANT_READ) {
-            wait(POLLIN, dl, "write");
+            wait(false, dl, "write");
         } else {
             fail_io("write", errno ? errno : EPIPE);
         }
@@ -371,16 +448,12 @@ HttpResponse Connection::exchange(std::string_view request, const Deadline& dl, 
     using Body = http::basic_string_body<char, std::char_traits<char>, WipingAllocator<char>>;
     using Parser = http::response_parser<Body, WipingAllocator<char>>;
     boost::beast::basic_flat_buffer<WipingAllocator<char>> buf;
-    const auto fail = [&](const std::string& why) {
-        const std::string where = ep_.authority();
-        abandon();
-        throw Error(VIX_E_NET_HTTP_TRANSFER, "read: " + where + why);
-    };
+    const auto bad = [&](const std::string& why) { fail(VIX_E_NET_HTTP_TRANSFER, "read: " + ep_.authority() + why); };
 
     // Interim 1xx responses are skipped (RFC 9110); bounded like everything
     // else by the deadline, and by a count.
     for (int interim = 0;; ++interim) {
-        if (interim > 10) fail(" sent more than 10 interim (1xx) responses");
+        if (interim > 10) bad(" sent more than 10 interim (1xx) responses");
         Parser parser;
         parser.body_limit(kMaxBody);
         parser.header_limit(64 * 1024);
@@ -399,12 +472,12 @@ HttpResponse Connection::exchange(std::string_view request, const Deadline& dl, 
                     ec = {};
                     break;
                 }
-                if (ec == http::error::body_limit) fail(" sent a response larger than the 32 MiB limit");
-                if (ec) fail(" sent a bad HTTP response: " + ec.message());
+                if (ec == http::error::body_limit) bad(" sent a response larger than the 32 MiB limit");
+                if (ec) bad(" sent a bad HTTP response: " + ec.message());
                 if (parser.is_header_done() && !header_checked) {
                     header_checked = true;
                     const auto length = parser.content_length();
-                    if (length && *length > kMaxBody) fail(" announced a response larger than the 32 MiB limit");
+                    if (length && *length > kMaxBody) bad(" announced a response larger than the 32 MiB limit");
                     parser.eager(true);
                 }
                 if (used == 0) break;
@@ -416,10 +489,10 @@ HttpResponse Connection::exchange(std::string_view request, const Deadline& dl, 
             if (n == 0) {
                 // End of stream: complete only for a close-delimited body
                 // that has begun; before any byte it is no response at all.
-                if (!parser.got_some()) fail(received ? " closed the connection in the middle of the response"
-                                                       : " closed the connection without a response");
+                if (!parser.got_some()) bad(received ? " closed the connection in the middle of the response"
+                                                      : " closed the connection without a response");
                 parser.put_eof(ec);
-                if (ec || !parser.is_done()) fail(" closed the connection in the middle of the response");
+                if (ec || !parser.is_done()) bad(" closed the connection in the middle of the response");
                 break;
             }
             received = true;
@@ -459,6 +532,7 @@ void Connection::shutdown(const Deadline& dl) {
 }
 
 void Connection::abandon() noexcept {
+    loop_.reset();  // first: it borrows the descriptor
     if (ssl_) {
         SSL_free(ssl_);  // frees the BIO too; SSL_free sends nothing
         ssl_ = nullptr;
@@ -466,70 +540,6 @@ void Connection::abandon() noexcept {
     if (fd_ >= 0) {
         ::close(fd_);
         fd_ = -1;
-    }
-}
-
-// ---- Client --------------------------------------------------------------------
-
-Client::Client(Endpoint ep, std::shared_ptr<const TlsContext> tls, std::string user_agent)
-    : ep_(std::move(ep)), tls_(std::move(tls)), user_agent_(std::move(user_agent)) {}
-
-static bool same_origin(const Endpoint& a, const Endpoint& b) {
-    return a.tls == b.tls && a.host == b.host && a.port == b.port;
-}
-
-HttpResponse Client::post(std::string_view soap_action, std::string_view body, const Deadline& dl) {
-    constexpr int kMaxRedirects = 5;
-    for (int redirects = 0;; ++redirects) {
-        bool reused = conn_.is_open() && same_origin(conn_.endpoint(), ep_);
-        if (!reused) conn_.open(ep_, tls_.get(), dl);
-
-        Secret request;
-        WipedString& req = request.str();
-        req.reserve(body.size() + 400);
-        req += "POST ";
-        req += ep_.path;
-        req += " HTTP/1.1\r\nHost: ";
-        const bool default_port = ep_.port == (ep_.tls ? 443 : 80);
-        req += default_port ? (ep_.host.find(':') != std::string::npos ? "[" + ep_.host + "]" : ep_.host)
-                            : ep_.authority();
-        req += "\r\nUser-Agent: ";
-        req += user_agent_;
-        req += "\r\nContent-Type: text/xml; charset=utf-8\r\nSOAPAction: \"";
-        req += soap_action;
-        req += "\"\r\nContent-Length: ";
-        req += std::to_string(body.size());
-        if (!cookie_.empty()) {
-            req += "\r\nCookie: vmware_soap_session=";
-            req += cookie_.view();
-        }
-        req += "\r\n\r\n";
-        req.append(body.data(), body.size());
-
-        bool received = false;
-        HttpResponse r;
-        try {
-            r = conn_.exchange(request.view(), dl, received);
-        } catch (const Error& e) {
-            // A kept-alive connection the server closed while idle: reconnect once.
-            if (!reused || received || e.code() == VIX_E_NET_HTTP_OPERATION_TIMEDOUT) throw;
-            conn_.open(ep_, tls_.get(), dl);
-            r = conn_.exchange(request.view(), dl, received);
-        }
-        if (!r.session_cookie.empty()) cookie_ = r.session_cookie;
-
-        const unsigned s = r.status;
-        if (s != 301 && s != 302 && s != 303 && s != 307 && s != 308) return r;
-        if (r.location.empty()) return r;  // nowhere to go: the caller reports the status
-        if (redirects == kMaxRedirects)
-            throw Error(VIX_E_NET_HTTP_TOO_MANY_REDIRECTS,
-                        "more than " + std::to_string(kMaxRedirects) + " redirects, last from " + ep_.url());
-        Endpoint next = resolve_location(ep_, r.location);
-        if (ep_.tls && !next.tls)
-            throw Error(VIX_E_NET_HTTP_SSL_SECURITY, "refusing redirect from " + ep_.url() + " to plain http " +
-                                                         next.url());
-        if (!same_origin(next, ep_)) conn_.shutdown(dl);
-        ep_ = std::move(next);
     }
 }
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <mutex>
 #include <set>
 #include <string>
@@ -40,6 +41,27 @@ public:
         return sessions_.size();
     }
     int logins() const { return logins_; }
+    // Connections accepted so far.
+    int connections() const { return connections_; }
+    // A keep-alive connection idle this long is closed by the server.
+    void set_idle_close(int ms) { idle_close_ms_ = ms; }
+    // AcquireCloneTicket answers after this delay (a slow call, a long poll).
+    void set_slow(int ms) { slow_ms_ = ms; }
+    void set_password(std::string p) {
+        std::lock_guard<std::mutex> lk(mu_);
+        password_ = std::move(p);
+    }
+    // The server forgets every session (as TerminateSession would).
+    void expire_sessions() {
+        std::lock_guard<std::mutex> lk(mu_);
+        sessions_.clear();
+    }
+    // The session keys that AcquireCloneTicket calls came with, in order.
+    std::vector<std::string> ticket_callers() {
+        std::lock_guard<std::mutex> lk(mu_);
+        return ticket_callers_;
+    }
+    int max_concurrent() const { return max_busy_; }
 
 private:
     void accept_loop() {
@@ -48,6 +70,7 @@ private:
             if (::poll(&p, 1, 50) <= 0) continue;
             const int c = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
             if (c < 0) continue;
+            ++connections_;
             std::lock_guard<std::mutex> lk(mu_);
             workers_.emplace_back([this, c] { serve(c); });
         }
@@ -79,7 +102,7 @@ private:
         std::string in;
         char buf[8192];
         int idle_ms = 0;
-        while (!stop_ && idle_ms < 10000) {
+        while (!stop_ && idle_ms < (idle_close_ms_ > 0 ? idle_close_ms_.load() : 10000)) {
             const std::size_t end = in.find("\r\n\r\n");
             if (end != std::string::npos) {
                 const std::string head = in.substr(0, end);
@@ -107,6 +130,13 @@ private:
     }
 
     std::string handle(const std::string& body, const std::string& cookie) {
+        if (body.find("<AcquireCloneTicket") != std::string::npos && slow_ms_ > 0) {
+            const int now = ++busy_;
+            for (int m = max_busy_; now > m && !max_busy_.compare_exchange_weak(m, now);) {
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(slow_ms_));
+            --busy_;
+        }
         std::string extra_header, inner;
         int status = 200;
         auto fault = [&](const std::string& type) {
@@ -127,6 +157,27 @@ private:
                 ++logins_;
                 extra_header = "Set-Cookie: vmware_soap_session=\"" + key + "\"; Path=/; HttpOnly\r\n";
                 inner = "<LoginResponse xmlns=\"urn:vim25\"><returnval><key>" + key + "</key></returnval></LoginResponse>";
+            } else {
+                fault("InvalidLogin");
+            }
+        } else if (body.find("<AcquireCloneTicket") != std::string::npos) {
+            const std::string key = cookie.substr(1, cookie.size() >= 2 ? cookie.size() - 2 : 0);
+            ticket_callers_.push_back(key);
+            if (sessions_.count(key) == 1) {
+                const std::string ticket = "cst-" + std::to_string(++next_session_);
+                tickets_.insert(ticket);
+                inner = "<AcquireCloneTicketResponse xmlns=\"urn:vim25\"><returnval>" + ticket +
+                        "</returnval></AcquireCloneTicketResponse>";
+            } else {
+                fault("NotAuthenticated");
+            }
+        } else if (body.find("<CloneSession ") != std::string::npos) {
+            if (tickets_.erase(between(body, "<cloneTicket>", "</cloneTicket>")) == 1) {
+                const std::string key = "s" + std::to_string(++next_session_);
+                sessions_.insert(key);
+                extra_header = "Set-Cookie: vmware_soap_session=\"" + key + "\"; Path=/; HttpOnly\r\n";
+                inner = "<CloneSessionResponse xmlns=\"urn:vim25\"><returnval><key>" + key +
+                        "</key></returnval></CloneSessionResponse>";
             } else {
                 fault("InvalidLogin");
             }
@@ -152,6 +203,13 @@ private:
     std::mutex mu_;
     std::vector<std::thread> workers_;
     std::set<std::string> sessions_;
+    std::set<std::string> tickets_;
+    std::vector<std::string> ticket_callers_;
+    std::atomic<int> connections_{0};
+    std::atomic<int> idle_close_ms_{0};
+    std::atomic<int> slow_ms_{0};
+    std::atomic<int> busy_{0};
+    std::atomic<int> max_busy_{0};
     int next_session_ = 0;
     std::atomic<int> logins_{0};
 };

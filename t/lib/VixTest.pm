@@ -236,6 +236,7 @@ sub sim_build {
 
 # start_sim(user => 'root', password => 'rootpasswd', model => 'vpx'|'esx',
 #           listen => '127.0.0.1:0', cert => PEM, key => PEM,
+#           idle_timeout => '300ms' (the server closes idle keep-alive connections),
 #           guest_user => U, guest_password => P, tools_delay => '300ms')
 # Starts a simulator in its own process group and waits (30 s at most) until
 # it is listening. Returns a VixTest::Sim hashref:
@@ -264,6 +265,7 @@ sub start_sim {
                '-password-env', 'VCSIM_PASSWORD',
                '-ready-file', "$dir/ready", '-log', $sim->{log}, '-stdin-watch');
     push @cmd, '-listen', $o{listen} if defined $o{listen};
+    push @cmd, '-idle-timeout', $o{idle_timeout} if defined $o{idle_timeout};
     push @cmd, '-cert', $o{cert}, '-key', $o{key} if defined $o{cert};
     # Guest operations double: its credentials and how long Tools take to
     # start after power-on; -info-file tells where the guests' trees live.

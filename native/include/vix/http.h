@@ -4,6 +4,8 @@
 // read.
 #pragma once
 #include <chrono>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -31,6 +33,9 @@ public:
     bool passed() const { return remaining_ms() == 0; }
     std::chrono::milliseconds budget() const { return budget_; }
     bool interrupted() const { return interrupted_ && interrupted_(); }
+    InterruptCheck interrupt_check() const { return interrupted_; }
+    // The same budget again from now: a transfer's stall bound per step.
+    Deadline restarted() const { return Deadline(budget_, interrupted_); }
 
 private:
     std::chrono::milliseconds budget_;
@@ -50,38 +55,62 @@ struct HttpResponse {
     bool keep_alive = false;
 };
 
+// Bytes done and the total (0 when the server did not say) of a streamed
+// transfer; may be empty.
+using Progress = std::function<void(std::uint64_t done, std::uint64_t total)>;
+
+class IoLoop;  // src/io_loop.h: the Asio event loop of one operation
+
+// At rest a connection is a descriptor and an SSL object, nothing more (the
+// memory of a held session). While an operation runs, an IoLoop (its own
+// io_context, on the calling thread) waits for it; rest() drops the loop.
 class Connection {
 public:
-    Connection() = default;
-    ~Connection() { abandon(); }
+    Connection();
+    ~Connection();
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
 
     void open(const Endpoint& ep, const TlsContext* tls, const Deadline& dl);
     bool is_open() const { return fd_ >= 0; }
     const Endpoint& endpoint() const { return ep_; }
+    // A kept-alive connection the peer has closed (or that holds bytes nobody
+    // asked for) is closed here, without waiting: the caller reopens it.
+    bool check_idle() noexcept;
 
     // Sends one request and reads one response. `received` tells whether any
     // byte of the response arrived (a reused connection that the server had
     // already closed shows none, and may be retried).
     HttpResponse exchange(std::string_view request, const Deadline& dl, bool& received);
+    // The pieces of an exchange, for streamed bodies (transfer.cpp). Each
+    // step is bounded by `dl`; read_some returns 0 at the end of the stream.
+    void write_all(std::string_view data, const Deadline& dl);
+    std::size_t read_some(char* buf, std::size_t len, const Deadline& dl);
+    // Failure with this connection's stage label; closes it.
+    [[noreturn]] void fail(std::int64_t code, const std::string& why);
 
+    // The operation is over: drop its event loop, keep the connection.
+    void rest() noexcept;
     // Polite close: TLS close_notify (not waited for), then close.
     void shutdown(const Deadline& dl);
     // Close our descriptor only: after fork, or when the peer is misbehaving.
     void abandon() noexcept;
 
 private:
-    void wait(short events, const Deadline& dl, const char* stage);
-    std::size_t read_some(char* buf, std::size_t len, const Deadline& dl);
-    void write_all(std::string_view data, const Deadline& dl);
+    IoLoop& loop();
+    void wait(bool write, const Deadline& dl, const char* stage);
     [[noreturn]] void fail_io(const char* stage, int err);
 
     int fd_ = -1;
     SSL* ssl_ = nullptr;
+    bool v6_ = false;
     Endpoint ep_;
+    std::unique_ptr<IoLoop> loop_;
 };
 
+// One connection of a session, its endpoint (after redirects) and the
+// session cookie it sends. Not thread-safe: a Session lends each Client to
+// one call at a time.
 class Client {
 public:
     Client(Endpoint ep, std::shared_ptr<const TlsContext> tls, std::string user_agent);
@@ -93,8 +122,11 @@ public:
 
     const Endpoint& endpoint() const { return ep_; }
     bool has_session_cookie() const { return !cookie_.empty(); }
+    bool connected() const { return conn_.is_open(); }
     // Only for redacting error details: a server may echo the cookie back.
     std::string_view session_cookie() const { return cookie_.view(); }
+    // The session's cookie, as the Session last saw it (after a re-login).
+    void set_session_cookie(std::string_view cookie) { cookie_ = Secret(cookie); }
     void shutdown(const Deadline& dl) { conn_.shutdown(dl); }
     void abandon() noexcept { conn_.abandon(); }
 
@@ -105,5 +137,19 @@ private:
     Connection conn_;
     Secret cookie_;
 };
+
+// Streamed transfers on a connection of their own (transfer.cpp). `url` is
+// absolute; `dl` bounds the connect and each step without progress (a
+// stall), never the whole transfer. No size cap.
+// PUT local_path to url with Content-Length (never chunked). Errors: missing
+// file VIX_E_FILE_NOT_FOUND, a directory VIX_E_NOT_A_FILE, an HTTP error
+// status VIX_E_NET_HTTP_HTTP_RETURNED_ERROR.
+void http_upload(const Endpoint& url, const TlsContext* tls, std::string_view user_agent,
+                 const std::string& local_path, const Deadline& dl, const Progress& progress);
+// GET url into a temporary file beside local_path, renamed into place only
+// when complete: a failure leaves an existing file untouched. A body cut
+// short is VIX_E_NET_HTTP_TRANSFER.
+void http_download(const Endpoint& url, const TlsContext* tls, std::string_view user_agent,
+                   const std::string& local_path, const Deadline& dl, const Progress& progress);
 
 }  // namespace vix

@@ -1,18 +1,17 @@
-// The guest file transfers, on the session's streaming transport.
+// The guest file transfers, on the session's streaming transport: the URL
+// as the server gave it ("*" host: the session's host), the session's TLS
+// settings, bounded memory; a download lands in a temporary file beside
+// the target and is renamed into place only when complete.
 #include "vix/vim/guest.h"
-
-#include "vix/errors.h"
 
 namespace vix {
 
-// Until the streaming Session::upload/download land (branch transport),
-// transfers are refused rather than done in unbounded memory.
-void transfer_put(Session&, const std::string&, const std::string&, const Deadline&) {
-    throw Error(VIX_E_NOT_SUPPORTED, "file transfers need the streaming transport (not built in yet)");
+void transfer_put(Session& s, const std::string& url, const std::string& local_path, const Deadline& dl) {
+    s.upload(url, local_path, dl);
 }
 
-void transfer_get(Session&, const std::string&, const std::string&, const Deadline&) {
-    throw Error(VIX_E_NOT_SUPPORTED, "file transfers need the streaming transport (not built in yet)");
+void transfer_get(Session& s, const std::string& url, const std::string& local_path, const Deadline& dl) {
+    s.download(url, local_path, dl);
 }
 
 }  // namespace vix

@@ -2,6 +2,8 @@
 
 #include <tinyxml2.h>
 
+#include <algorithm>
+
 #include "vix/errors.h"
 
 namespace vix {
@@ -15,9 +17,84 @@ static constexpr std::string_view kSoapAction = "urn:vim25/5.5";
 Session::Session(Endpoint ep, std::shared_ptr<const TlsContext> tls, std::string user_agent,
                  std::chrono::milliseconds request_timeout)
     : ep_(std::move(ep)), tls_(std::move(tls)), user_agent_(std::move(user_agent)),
-      request_timeout_(request_timeout), client_(std::make_unique<Client>(ep_, tls_, user_agent_)) {}
+      request_timeout_(request_timeout) {}
 
 Session::~Session() = default;
+
+// ---- the pool -------------------------------------------------------------------
+
+// A connection lent to one call, given back (open or not) when the call ends:
+// a call never holds a connection it is not using.
+class Session::Lease {
+public:
+    Lease(Session& s, const Deadline& dl) : s_(s), c_(s.checkout(dl, given_, generation)) {}
+    ~Lease() { s_.checkin(std::move(c_), given_); }
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    Client& client() { return *c_; }
+    std::uint64_t generation = 0;  // of the cookie it was lent with
+
+private:
+    Session& s_;
+    Secret given_;
+    std::unique_ptr<Client> c_;
+};
+
+std::unique_ptr<Client> Session::checkout(const Deadline& dl, Secret& cookie, std::uint64_t& generation) {
+    std::unique_lock<std::mutex> lk(mu_);
+    std::unique_ptr<Client> c;
+    for (;;) {
+        if (!idle_.empty()) {  // the most recently used: likeliest still open
+            c = std::move(idle_.back());
+            idle_.pop_back();
+            break;
+        }
+        if (lent_ < kMaxConnections) {
+            c = std::make_unique<Client>(ep_, tls_, user_agent_);
+            break;
+        }
+        // All lent out (e.g. long task waits): wait for one, in slices, so a
+        // signal or the deadline still stops us.
+        if (dl.passed())
+            throw Error(VIX_E_NET_HTTP_OPERATION_TIMEDOUT,
+                        "waiting for a free connection to " + ep_.authority() + ": all " +
+                            std::to_string(kMaxConnections) + " busy");
+        if (dl.interrupted())
+            throw Error(VIX_E_CANCELLED, "interrupted by a signal while waiting for a free connection to " +
+                                             ep_.authority());
+        freed_.wait_for(lk, std::chrono::milliseconds(std::min(dl.remaining_ms(), 20)));
+    }
+    ++lent_;
+    cookie = cookie_;
+    generation = generation_;
+    c->set_session_cookie(cookie_.view());
+    return c;
+}
+
+void Session::checkin(std::unique_ptr<Client> c, const Secret& cookie_given) noexcept {
+    if (!c) return;
+    std::lock_guard<std::mutex> lk(mu_);
+    --lent_;
+    // The server gave this connection a new cookie (Login, CloneSession): it
+    // is the session's now, for every connection of the pool.
+    if (c->has_session_cookie() && c->session_cookie() != cookie_given.view()) {
+        cookie_ = Secret(c->session_cookie());
+        ++generation_;
+    }
+    try {
+        idle_.push_back(std::move(c));
+    } catch (...) {
+        // Out of memory: the connection just closes.
+    }
+    freed_.notify_one();
+}
+
+std::size_t Session::open_connections() {
+    std::lock_guard<std::mutex> lk(mu_);
+    std::size_t n = lent_;
+    for (const auto& c : idle_) n += c->connected() ? 1 : 0;
+    return n;
+}
 
 // One POST: "200 or 500 means parse the envelope", any other status is a
 // transport error. `secret` is what this request carries (a password or a
@@ -65,25 +142,68 @@ Reply Session::rpc(Client& c, std::string_view method, const Secret& request, co
     return reply;
 }
 
-Reply Session::call(std::string_view method, const Secret& request, const Deadline& dl, std::string* fault_type) {
-    std::lock_guard<std::mutex> lk(mu_);
-    return rpc(*client_, method, request, dl, {}, fault_type);
-}
-
 static void require_cookie(const Client& c, std::string_view method) {
     if (!c.has_session_cookie())
         throw Error(VIX_E_FAIL, std::string(method) + ": " + c.endpoint().authority() +
                                     " did not return a vmware_soap_session cookie");
 }
 
+Reply Session::call(std::string_view method, const Secret& request, const Deadline& dl, std::string* fault_type) {
+    std::uint64_t generation = 0;
+    std::string fault;
+    try {
+        Lease lease(*this, dl);
+        generation = lease.generation;
+        return rpc(lease.client(), method, request, dl, {}, &fault);
+    } catch (const Error&) {
+        if (fault_type && !fault.empty()) *fault_type = fault;
+        if (fault != "NotAuthenticated") throw;
+    }
+    // The server expired the session (SPEC-VM 16): log in again once, then
+    // retry once; whatever the retry says is the answer.
+    relogin(generation, method, dl);
+    Lease lease(*this, dl);
+    return rpc(lease.client(), method, request, dl, {}, fault_type);
+}
+
+void Session::relogin(std::uint64_t seen_generation, std::string_view method, const Deadline& dl) {
+    std::lock_guard<std::mutex> once(login_mu_);
+    const std::string expired = std::string(method) + ": the session on " + ep_.authority() +
+                                " expired (NotAuthenticated)";
+    {
+        std::lock_guard<std::mutex> lk(mu_);
+        if (generation_ != seen_generation) return;  // another call logged in again meanwhile
+        if (!can_relogin_)
+            throw Error(VIX_E_HOST_CONNECTION_LOST,
+                        expired + (clone_ ? "; a session opened with a clone ticket cannot log in again"
+                                           : "; it was logged out"));
+    }
+    try {
+        Lease lease(*this, dl);
+        Client& c = lease.client();
+        c.set_session_cookie({});  // a fresh login, not on the dead cookie
+        Secret req;
+        build_request(req, "Login", "SessionManager", content_.session_manager,
+                      {{"userName", user_.view()}, {"password", password_.view()}});
+        rpc(c, "Login", req, dl, password_.view(), nullptr);
+        require_cookie(c, "Login");
+        std::lock_guard<std::mutex> lk(mu_);
+        cookie_ = Secret(c.session_cookie());
+        ++generation_;
+    } catch (const Error& e) {
+        throw Error(VIX_E_HOST_CONNECTION_LOST, expired + "; logging in again failed: " + e.detail());
+    }
+}
+
 static std::string moref_text(const tinyxml2::XMLElement* rv, std::string_view name) { return child_text(rv, name); }
 
 void Session::connect(std::string_view user, std::string_view secret, bool clone, const Deadline& dl) {
-    std::lock_guard<std::mutex> lk(mu_);
+    Lease lease(*this, dl);
+    Client& client = lease.client();
     {
         Secret req;
         build_request(req, "RetrieveServiceContent", "ServiceInstance", "ServiceInstance", {});
-        Reply reply = rpc(*client_, "RetrieveServiceContent", req, dl, "", nullptr);
+        Reply reply = rpc(client, "RetrieveServiceContent", req, dl, "", nullptr);
         const tinyxml2::XMLElement* rv = reply.returnval();
         ServiceContent& sc = content_;
         sc.session_manager = moref_text(rv, "sessionManager");
@@ -100,7 +220,7 @@ void Session::connect(std::string_view user, std::string_view secret, bool clone
         }
         if (sc.session_manager.empty())
             throw Error(VIX_E_INVALID_XML,
-                        "RetrieveServiceContent: " + client_->endpoint().url() + " returned no sessionManager");
+                        "RetrieveServiceContent: " + client.endpoint().url() + " returned no sessionManager");
     }
     Secret req;
     const char* method = clone ? "CloneSession" : "Login";
@@ -109,8 +229,15 @@ void Session::connect(std::string_view user, std::string_view secret, bool clone
     else
         build_request(req, method, "SessionManager", content_.session_manager,
                       {{"userName", user}, {"password", secret}});
-    rpc(*client_, method, req, dl, secret, nullptr);
-    require_cookie(*client_, method);
+    rpc(client, method, req, dl, secret, nullptr);
+    require_cookie(client, method);
+    std::lock_guard<std::mutex> lk(mu_);
+    clone_ = clone;
+    if (!clone) {
+        user_ = Secret(user);
+        password_ = Secret(secret);
+        can_relogin_ = true;
+    }
 }
 
 Secret Session::acquire_clone_ticket(const Deadline& dl) {
@@ -123,17 +250,59 @@ Secret Session::acquire_clone_ticket(const Deadline& dl) {
 }
 
 void Session::logout(const Deadline& dl) noexcept {
-    std::lock_guard<std::mutex> lk(mu_);
+    {
+        std::lock_guard<std::mutex> once(login_mu_);
+        std::lock_guard<std::mutex> lk(mu_);
+        can_relogin_ = false;  // a call still running must not log in again
+        user_.wipe();
+        password_.wipe();
+    }
     try {
+        Lease lease(*this, dl);
         Secret req;
         build_request(req, "Logout", "SessionManager", content_.session_manager, {});
-        rpc(*client_, "Logout", req, dl, "", nullptr);
+        rpc(lease.client(), "Logout", req, dl, "", nullptr);
     } catch (...) {
         // Best effort: the session will expire on the server.
     }
-    client_->shutdown(dl);
+    std::vector<std::unique_ptr<Client>> idle;
+    {
+        std::lock_guard<std::mutex> lk(mu_);
+        idle.swap(idle_);
+    }
+    for (auto& c : idle) c->shutdown(dl);
 }
 
-void Session::abandon() noexcept { client_->abandon(); }
+// Only the connections at rest: one lent out belongs to a thread that does
+// not exist in a fork child, and is never touched there.
+void Session::abandon() noexcept {
+    std::lock_guard<std::mutex> lk(mu_);
+    for (auto& c : idle_) c->abandon();
+}
+
+// ---- streamed transfers -----------------------------------------------------------
+
+Endpoint Session::transfer_endpoint(std::string_view url) const {
+    std::string u(url);
+    const std::size_t scheme_end = u.find("://");
+    if (scheme_end != std::string::npos && u.compare(scheme_end + 3, 1, "*") == 0) {
+        const bool v6 = ep_.host.find(':') != std::string::npos;
+        u.replace(scheme_end + 3, 1, v6 ? "[" + ep_.host + "]" : ep_.host);
+    }
+    Endpoint ep = resolve_location(ep_, u);
+    if (ep_.tls && !ep.tls)
+        throw Error(VIX_E_NET_HTTP_SSL_SECURITY,
+                    "refusing a file transfer over plain http from an https session to " + ep.authority());
+    return ep;
+}
+
+void Session::upload(const std::string& url, const std::string& local_path, const Deadline& dl, Progress progress) {
+    http_upload(transfer_endpoint(url), tls_.get(), user_agent_, local_path, dl, progress);
+}
+
+void Session::download(const std::string& url, const std::string& local_path, const Deadline& dl,
+                       Progress progress) {
+    http_download(transfer_endpoint(url), tls_.get(), user_agent_, local_path, dl, progress);
+}
 
 }  // namespace vix

@@ -5,6 +5,8 @@
 // live here too. Faults map to codes through fault_to_code().
 #pragma once
 #include <chrono>
+#include <condition_variable>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -45,7 +47,13 @@ public:
     // password) or CloneSession (clone true: secret is the ticket).
     void connect(std::string_view user, std::string_view secret, bool clone, const Deadline& dl);
 
-    // One SOAP call; safe from several threads at once. A fault comes back as
+    // One SOAP call; safe from several threads at once: each call borrows a
+    // connection of the session's pool (at most kMaxConnections, sharing the
+    // cookie) for its duration only. An expired session (NotAuthenticated) is
+    // logged in again once with the original credentials and the call
+    // retried once; when that fails, or for a clone-ticket session:
+    // VIX_E_HOST_CONNECTION_LOST. `dl` is this call's own bound: a long poll
+    // passes a longer one than request_deadline(). A fault comes back as
     // Error(fault_to_code(type)), its detail "<method> refused by <host>:
     // <fault>: <message>"; `fault_type`, when given, receives the fault's
     // type so that a caller can tell faults apart that share a code.
@@ -61,14 +69,35 @@ public:
     }
 
     Secret acquire_clone_ticket(const Deadline& dl);
+
+    // Streamed file transfers (SPEC-VM 14), each on a connection of its own.
+    // `url` as the server gave it: a "*" host is this session's host; this
+    // session's TLS settings and verification apply. `dl` bounds connecting
+    // and every stall (no progress for dl.budget()), not the whole transfer.
+    // PUT a local file (Content-Length, never chunked), in bounded memory.
+    void upload(const std::string& url, const std::string& local_path, const Deadline& dl, Progress progress = {});
+    // GET into a temporary file beside local_path, renamed into place when
+    // complete; a failure leaves an existing file untouched.
+    void download(const std::string& url, const std::string& local_path, const Deadline& dl, Progress progress = {});
+    // The endpoint a transfer URL names ("*" resolved); throws for a URL
+    // that is malformed or would leave https.
+    Endpoint transfer_endpoint(std::string_view url) const;
+
+    static constexpr std::size_t kMaxConnections = 4;
+    // Connections open now (idle or lent out); for tests.
+    std::size_t open_connections();
     // Best effort Logout, then a polite close of every connection.
     void logout(const Deadline& dl) noexcept;
     // fork child: drop our copies of the sockets, say nothing to the server.
     void abandon() noexcept;
 
 private:
+    class Lease;
     Reply rpc(Client& c, std::string_view method, const Secret& request, const Deadline& dl,
               std::string_view secret, std::string* fault_type);
+    std::unique_ptr<Client> checkout(const Deadline& dl, Secret& cookie, std::uint64_t& generation);
+    void checkin(std::unique_ptr<Client> c, const Secret& cookie_given) noexcept;
+    void relogin(std::uint64_t seen_generation, std::string_view method, const Deadline& dl);
 
     Endpoint ep_;
     std::shared_ptr<const TlsContext> tls_;
@@ -76,8 +105,17 @@ private:
     std::chrono::milliseconds request_timeout_;
     ServiceContent content_;
 
-    std::mutex mu_;  // one request at a time on the connection
-    std::unique_ptr<Client> client_;
+    std::mutex mu_;  // guards the pool and the cookie
+    std::condition_variable freed_;
+    std::vector<std::unique_ptr<Client>> idle_;
+    std::size_t lent_ = 0;
+    Secret cookie_;               // the session's vmware_soap_session
+    std::uint64_t generation_ = 0;  // bumped whenever the cookie changes
+
+    std::mutex login_mu_;  // one re-login at a time
+    bool clone_ = false;          // opened with a clone ticket
+    bool can_relogin_ = false;    // Login sessions only, until logout
+    Secret user_, password_;      // for the re-login; never for clone tickets
 };
 
 }  // namespace vix
