@@ -170,12 +170,21 @@ is(vixrun([@H, 'stop', $off])->{status}, 0, 'one VM off');
         is_deeply([$r->{status}, $r->{out}], [0, ''], 'CopyFileFromHostToGuest');
         $r = vixrun([@G, 'CopyFileFromGuestToHost', $vm, '/tmp/copied.txt', "$dir/back.txt"]);
         is_deeply([$r->{status}, $r->{out}], [0, ''], 'CopyFileFromGuestToHost');
-        my $back = do { local $/; open(my $b, '<', "$dir/back.txt") ? <$b> : undef };
+        my $back;
+        if (open my $bf, '<', "$dir/back.txt") { local $/; $back = <$bf> }
         is($back, "line 1\nline 2\n", 'the round trip keeps the content');
         $r = vixrun([@G, 'runScriptInGuest', $vm, '/bin/sh', "echo scripted > /tmp/script.out\n"]);
         is_deeply([$r->{status}, $r->{out}], [0, ''], 'runScriptInGuest');
         is(vixrun([@G, 'fileExistsInGuest', $vm, '/tmp/script.out'])->{out}, "The file exists.\n",
            'the script ran');
+    }
+    # readVariable guestEnv logs in, then reads the guest's environment.
+    $r = vixrun([@G, 'readVariable', $vm, 'guestEnv', 'HOME']);
+    TODO: {
+        local $TODO = 'the module does not read guest environment variables yet'
+            if $r->{out} eq $err_text->(VIX_E_NOT_SUPPORTED) || $r->{out} =~ /not available in this build/;
+        is($r->{status}, 0, 'readVariable guestEnv HOME');
+        like($r->{out}, qr{\A/\S*\n\z}, '... prints the bare value');
     }
     $r = vixrun([@G, 'CopyFileFromHostToGuest', $vm, "$dir/none.txt", '/tmp/x']);
     is($r->{status}, 255, 'copy a missing host file: 255');
