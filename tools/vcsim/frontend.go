@@ -170,7 +170,10 @@ func (f *frontEnd) sessionValid(r *http.Request) bool {
 
 // noLock opts a registry object out of the simulator's per-object lock
 // (see Registry.locker): its methods lock what they touch themselves.
-type noLock struct{}
+// It embeds an mo type because the simulator digs one out of every registry
+// object it walks (getManagedObject, e.g. in SearchIndex.FindByDatastorePath)
+// and panics on an object without one.
+type noLock struct{ mo.ExtensibleManagedObject }
 
 func (noLock) Lock()   {}
 func (noLock) Unlock() {}
