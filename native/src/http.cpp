@@ -367,7 +367,8 @@ static std::string_view cookie_value(std::string_view set_cookie) {
     return v.substr(0, v.find(';'));
 }
 
-HttpResponse Connection::exchange(std::string_view request, const Deadline& dl, bool& received) {
+HttpResponse Connection::exchange(std::string_view request, const Deadline& dl, bool& received,
+                                  const BodyFilter& filter) {
     received = false;
     write_all(request, dl);
 
@@ -382,7 +383,10 @@ HttpResponse Connection::exchange(std::string_view request, const Deadline& dl, 
     for (int interim = 0;; ++interim) {
         if (interim > 10) bad(" sent more than 10 interim (1xx) responses");
         Parser parser;
-        parser.body_limit(kMaxBody);
+        // A filtered answer never stays in memory whole, so its cap is the
+        // one of a sane server rather than of our memory.
+        const std::uint64_t limit = filter ? kMaxFilteredBody : kMaxBody;
+        parser.body_limit(limit);
         parser.header_limit(64 * 1024);
         // Headers first, without the body: Beast 1.74 loses the body_limit
         // error when body bytes arrive with the header, so the declared
@@ -399,17 +403,23 @@ HttpResponse Connection::exchange(std::string_view request, const Deadline& dl, 
                     ec = {};
                     break;
                 }
-                if (ec == http::error::body_limit) bad(" sent a response larger than the 32 MiB limit");
+                if (ec == http::error::body_limit) bad(" sent a response larger than the limit");
                 if (ec) bad(" sent a bad HTTP response: " + ec.message());
                 if (parser.is_header_done() && !header_checked) {
                     header_checked = true;
                     const auto length = parser.content_length();
-                    if (length && *length > kMaxBody) bad(" announced a response larger than the 32 MiB limit");
+                    if (length && *length > limit) bad(" announced a response larger than the limit");
                     parser.eager(true);
                 }
                 if (used == 0) break;
             }
             if (parser.is_done()) break;
+            // The filter takes what it can use of the body so far (Beast's
+            // string body appends at its current size, so shrinking it
+            // between reads is safe).
+            if (filter && parser.is_header_done() && parser.get().result_int() == 200 &&
+                parser.get().body().size() >= kFilterEvery)
+                filter(parser.get().body());
 
             // Most answers are under 4 KiB, and the buffer is wiped as far as
             // it was allocated: small reads first, full TLS records once the
@@ -446,6 +456,7 @@ HttpResponse Connection::exchange(std::string_view request, const Deadline& dl, 
                 r.location = std::string(field.value().substr(0, 4096));
             }
         }
+        if (filter && status == 200) filter(msg.body());
         r.body = std::move(msg.body());
         if (!r.keep_alive) abandon();
         return r;

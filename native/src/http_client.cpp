@@ -16,7 +16,8 @@ static bool same_origin(const Endpoint& a, const Endpoint& b) {
     return a.tls == b.tls && a.host == b.host && a.port == b.port;
 }
 
-HttpResponse Client::post(std::string_view soap_action, std::string_view body, const Deadline& dl) {
+HttpResponse Client::post(std::string_view soap_action, std::string_view body, const Deadline& dl,
+                          const BodyFilter& filter) {
     constexpr int kMaxRedirects = 5;
     // The event loop lives for this request only; the connection stays.
     struct Rest {
@@ -54,12 +55,12 @@ HttpResponse Client::post(std::string_view soap_action, std::string_view body, c
         bool received = false;
         HttpResponse r;
         try {
-            r = conn_.exchange(request.view(), dl, received);
+            r = conn_.exchange(request.view(), dl, received, filter);
         } catch (const Error& e) {
             // A kept-alive connection the server closed while idle: reconnect once.
             if (!reused || received || e.code() == VIX_E_NET_HTTP_OPERATION_TIMEDOUT) throw;
             conn_.open(ep_, tls_.get(), dl);
-            r = conn_.exchange(request.view(), dl, received);
+            r = conn_.exchange(request.view(), dl, received, filter);
         }
         if (!r.session_cookie.empty()) cookie_ = r.session_cookie;
 

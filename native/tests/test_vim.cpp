@@ -142,3 +142,46 @@ TEST_CASE("soap: the request builder escapes every value and nests elements") {
     tinyxml2::XMLDocument doc;
     REQUIRE(doc.Parse(s.data(), s.size()) == tinyxml2::XML_SUCCESS);
 }
+
+TEST_CASE("properties: objects are cut from the answer one at a time, the envelope and token stay") {
+    WipedString body;
+    const std::string text =
+        envelope("<RetrievePropertiesExResponse xmlns=\"urn:vim25\"><returnval><token>t2</token>"
+                 "<objects><obj type=\"VirtualMachine\">vm-1</obj><propSet><name>config.files.vmPathName</name>"
+                 "<val xsi:type=\"xsd:string\">[ds] a &amp; b/a.vmx</val></propSet></objects>"
+                 "<objects/>"
+                 "<vim:objects xmlns:vim=\"urn:vim25\"><vim:obj type=\"VirtualMachine\">vm-2</vim:obj>"
+                 "<vim:propSet><vim:name>runtime.powerState</vim:name><vim:val>poweredOff</vim:val></vim:propSet>"
+                 "</vim:objects><objectSetNotAnObject/></returnval></RetrievePropertiesExResponse>");
+    body.assign(text.data(), text.size());
+    std::vector<std::string> seen;
+    split_objects(body, [&](const ObjectProps& o) {
+        seen.push_back(std::string(o.moref) + ":" + o.text("config.files.vmPathName") + ":" +
+                       o.text("runtime.powerState"));
+    });
+    REQUIRE(seen == std::vector<std::string>{"vm-1:[ds] a & b/a.vmx:", "vm-2::poweredOff"});
+    REQUIRE(body.find("objects") == WipedString::npos);
+    Reply r = Reply::parse(std::string_view(body.data(), body.size()), "RetrievePropertiesEx");
+    std::size_t left = 0;
+    REQUIRE(each_object(r.returnval(), [&](const ObjectProps&) { ++left; }) == "t2");
+    REQUIRE(left == 0);
+}
+
+TEST_CASE("properties: an answer without objects is left alone; a broken object is an XML error") {
+    WipedString body;
+    const std::string none = envelope("<RetrievePropertiesExResponse xmlns=\"urn:vim25\"/>");
+    body.assign(none.data(), none.size());
+    split_objects(body, [](const ObjectProps&) { FAIL("no object expected"); });
+    REQUIRE(std::string(body.data(), body.size()) == none);
+
+    const std::string broken =
+        envelope("<RetrievePropertiesExResponse xmlns=\"urn:vim25\"><returnval><objects><obj>vm-1</o></objects>"
+                 "</returnval></RetrievePropertiesExResponse>");
+    body.assign(broken.data(), broken.size());
+    try {
+        split_objects(body, [](const ObjectProps&) {});
+        FAIL("expected an error");
+    } catch (const Error& e) {
+        REQUIRE(e.code() == VIX_E_INVALID_XML);
+    }
+}

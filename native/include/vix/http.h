@@ -45,6 +45,18 @@ private:
 
 // Responses bigger than this are refused (VIX_E_NET_HTTP_TRANSFER).
 constexpr std::size_t kMaxBody = 32u << 20;
+// ...and filtered ones (BodyFilter), which never stay in memory whole.
+constexpr std::uint64_t kMaxFilteredBody = std::uint64_t(1) << 30;
+// How much of a filtered body may gather before the filter runs.
+constexpr std::size_t kFilterEvery = 64u << 10;
+
+// Takes the bulk out of a successful (HTTP 200) answer's body, e.g. each
+// object of a RetrievePropertiesEx result, handed out and dropped one at a
+// time, so that a 10,000-VM answer is never in memory whole. It rewrites
+// `body` in place to what is left: the part it cannot use yet (an object cut
+// short by the end of what has arrived) and what the caller parses at the end
+// (the envelope, a token). Called while the body arrives, and once at its end.
+using BodyFilter = std::function<void(WipedString& body)>;
 
 struct HttpResponse {
     unsigned status = 0;
@@ -81,7 +93,10 @@ public:
     // Sends one request and reads one response. `received` tells whether any
     // byte of the response arrived (a reused connection that the server had
     // already closed shows none, and may be retried).
-    HttpResponse exchange(std::string_view request, const Deadline& dl, bool& received);
+    // `filter`, when given, may take the bulk out of a 200 answer's body as
+    // it arrives (see BodyFilter).
+    HttpResponse exchange(std::string_view request, const Deadline& dl, bool& received,
+                          const BodyFilter& filter = {});
     // The pieces of an exchange, for streamed bodies (transfer.cpp). Each
     // step is bounded by `dl`; read_some returns 0 at the end of the stream.
     void write_all(std::string_view data, const Deadline& dl);
@@ -118,7 +133,8 @@ public:
     // POSTs a SOAP body to the current endpoint, following redirects (at
     // most 5, never from https to http). Any status is returned; the SOAP
     // layer decides what it means.
-    HttpResponse post(std::string_view soap_action, std::string_view body, const Deadline& dl);
+    HttpResponse post(std::string_view soap_action, std::string_view body, const Deadline& dl,
+                      const BodyFilter& filter = {});
 
     const Endpoint& endpoint() const { return ep_; }
     bool has_session_cookie() const { return !cookie_.empty(); }

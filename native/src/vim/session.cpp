@@ -100,8 +100,9 @@ std::size_t Session::open_connections() {
 // transport error. `secret` is what this request carries (a password or a
 // ticket): it and the session cookie never reach a detail.
 Reply Session::rpc(Client& c, std::string_view method, const Secret& request, const Deadline& dl,
-                   std::string_view secret, std::string* fault_type) {
-    HttpResponse r = c.post(kSoapAction, request.view(), dl);
+                   std::string_view secret, std::string* fault_type, const BodyFilter& filter) {
+    // Faults come with 500: only a 200's body goes through the filter.
+    HttpResponse r = c.post(kSoapAction, request.view(), dl, filter);
     // The cookie as sent (often quoted) and bare: neither may reach a detail.
     // A server may echo the secret as it appears in XML: escaped.
     std::string_view cookie = c.session_cookie();
@@ -165,7 +166,8 @@ std::string Session::redact(std::string_view text) {
     return vix::redact(text, {password.view(), escaped.view(), cookie.view(), bare});
 }
 
-Reply Session::call(std::string_view method, const Secret& request, const Deadline& dl, std::string* fault_type) {
+Reply Session::call(std::string_view method, const Secret& request, const Deadline& dl, std::string* fault_type,
+                    const BodyFilter& filter) {
     // A server may echo the login password in any answer (SPEC 8).
     const auto safe = [&](const Error& e) { return Error(e.code(), redact(e.detail())); };
     std::uint64_t generation = 0;
@@ -173,7 +175,7 @@ Reply Session::call(std::string_view method, const Secret& request, const Deadli
     try {
         Lease lease(*this, dl);
         generation = lease.generation;
-        return rpc(lease.client(), method, request, dl, {}, &fault);
+        return rpc(lease.client(), method, request, dl, {}, &fault, filter);
     } catch (const Error& e) {
         if (fault_type && !fault.empty()) *fault_type = fault;
         if (fault != "NotAuthenticated") throw safe(e);
@@ -183,7 +185,7 @@ Reply Session::call(std::string_view method, const Secret& request, const Deadli
     try {
         relogin(generation, method, dl);
         Lease lease(*this, dl);
-        return rpc(lease.client(), method, request, dl, {}, fault_type);
+        return rpc(lease.client(), method, request, dl, {}, fault_type, filter);
     } catch (const Error& e) {
         throw safe(e);
     }

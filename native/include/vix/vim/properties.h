@@ -38,6 +38,12 @@ std::vector<std::string> moref_list(const tinyxml2::XMLElement* val);
 // token ("" on the last page). Exposed for tests and the fuzzer.
 std::string each_object(const tinyxml2::XMLElement* result, const ObjectCallback& each);
 
+// Hands out each <objects> element of a RetrievePropertiesEx answer, each
+// parsed on its own (a small document), and compacts `body` in place to what
+// is left: the envelope and the token, which the caller parses as usual. A
+// body with no objects is left as it is. Exposed for tests and the fuzzer.
+void split_objects(WipedString& body, const ObjectCallback& each);
+
 // Writes the <specSet> content (propSet and objectSet elements) of one
 // PropertyFilterSpec.
 using SpecWriter = std::function<void(RequestBuilder&)>;

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -58,7 +59,7 @@ public:
     // <fault>: <message>"; `fault_type`, when given, receives the fault's
     // type so that a caller can tell faults apart that share a code.
     Reply call(std::string_view method, const Secret& request, const Deadline& dl,
-               std::string* fault_type = nullptr);
+               std::string* fault_type = nullptr, const BodyFilter& filter = {});
 
     const ServiceContent& content() const { return content_; }
     const Endpoint& endpoint() const { return ep_; }
@@ -106,7 +107,7 @@ public:
 private:
     class Lease;
     Reply rpc(Client& c, std::string_view method, const Secret& request, const Deadline& dl,
-              std::string_view secret, std::string* fault_type);
+              std::string_view secret, std::string* fault_type, const BodyFilter& filter = {});
     std::unique_ptr<Client> checkout(const Deadline& dl, Secret& cookie, std::uint64_t& generation);
     void checkin(std::unique_ptr<Client> c, const Secret& cookie_given) noexcept;
     void relogin(std::uint64_t seen_generation, std::string_view method, const Deadline& dl);
