@@ -376,6 +376,7 @@ HttpResponse Connection::exchange(std::string_view request, const Deadline& dl, 
     using Parser = http::response_parser<Body, WipingAllocator<char>>;
     boost::beast::basic_flat_buffer<WipingAllocator<char>> buf;
     std::size_t total_read = 0;
+    bool filtered = false;  // the filter has taken part of this body already
     const auto bad = [&](const std::string& why) { fail(VIX_E_NET_HTTP_TRANSFER, "read: " + ep_.authority() + why); };
 
     // Interim 1xx responses are skipped (RFC 9110); bounded like everything
@@ -418,8 +419,10 @@ HttpResponse Connection::exchange(std::string_view request, const Deadline& dl, 
             // string body appends at its current size, so shrinking it
             // between reads is safe).
             if (filter && parser.is_header_done() && parser.get().result_int() == 200 &&
-                parser.get().body().size() >= kFilterEvery)
+                parser.get().body().size() >= kFilterEvery) {
                 filter(parser.get().body());
+                filtered = true;
+            }
 
             // Most answers are under 4 KiB, and the buffer is wiped as far as
             // it was allocated: small reads first, full TLS records once the
@@ -456,7 +459,9 @@ HttpResponse Connection::exchange(std::string_view request, const Deadline& dl, 
                 r.location = std::string(field.value().substr(0, 4096));
             }
         }
-        if (filter && status == 200) filter(msg.body());
+        // A short answer is parsed whole by the caller: filtering it would
+        // only parse it twice.
+        if (filter && status == 200 && (filtered || msg.body().size() >= kFilterEvery)) filter(msg.body());
         r.body = std::move(msg.body());
         if (!r.keep_alive) abandon();
         return r;

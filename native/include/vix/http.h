@@ -55,7 +55,8 @@ constexpr std::size_t kFilterEvery = 64u << 10;
 // time, so that a 10,000-VM answer is never in memory whole. It rewrites
 // `body` in place to what is left: the part it cannot use yet (an object cut
 // short by the end of what has arrived) and what the caller parses at the end
-// (the envelope, a token). Called while the body arrives, and once at its end.
+// (the envelope, a token). Called while the body arrives, and once at its end;
+// never on an answer shorter than kFilterEvery, which the caller parses whole.
 using BodyFilter = std::function<void(WipedString& body)>;
 
 struct HttpResponse {
