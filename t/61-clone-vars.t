@@ -147,13 +147,30 @@ SKIP: {
     is(VMInstallTools($vm, VIX_INSTALLTOOLS_AUTO_UPGRADE, '/S /v/qn'), VIX_OK, 'VIX_INSTALLTOOLS_AUTO_UPGRADE with arguments');
 }
 
-# ---- the screen: arguments (the datastore fetch is not built yet) ----
+# ---- the screen: the PNG fetched from the datastore, and deleted there ----
 {
+    my ($dsdir) = map { $_->{dir} } grep { $_->{name} eq $ds } @{ sim_info($sim)->{datastores} };
+    my ($vmdir) = $vmx =~ /^\[[^\]]+\]\s*(.*)\/[^\/]*\z/;
+    my $pngs = sub { opendir(my $d, "$dsdir/$vmdir") or return -1; scalar grep { /\.png\z/ } readdir $d };
+    my $vmxfile = $vmx =~ s{^\[[^\]]+\]\s*}{}r;
+    ok(defined $dsdir && -f "$dsdir/$vmxfile", "the VM's directory on the datastore holds its .vmx: $vmdir");
+    for my $fmt (VIX_CAPTURESCREENFORMAT_PNG, VIX_CAPTURESCREENFORMAT_PNG_NOCOMPRESS) {
+        my @r = VMCaptureScreenImage($vm, $fmt, VIX_INVALID_HANDLE);
+        is($r[0], VIX_OK, "VMCaptureScreenImage (format $fmt)") or diag detail();
+        is(scalar(@r), 3, '($err, $size, $png)');
+        is($r[1], length($r[2] // ''), '$size == length $png');
+        ok(!utf8::is_utf8($r[2] // ''), 'a byte string');
+        is(substr($r[2] // '', 0, 8), "\x89PNG\r\n\x1a\n", 'PNG bytes');
+        ok(length($r[2] // '') > 100, 'more than a header (' . length($r[2] // '') . ' bytes)');
+        is($pngs->(), 0, 'the .png is no longer on the datastore');
+    }
+    my @m = grep { /CreateScreenshot_Task|DeleteDatastoreFile_Task/ } sim_methods($sim);
+    is(scalar(grep { /DeleteDatastoreFile_Task/ } @m), 2, 'each capture deleted its file with DeleteDatastoreFile_Task');
+    is(VMPowerOff($vm, 0), VIX_OK, 'power off');
     my @r = VMCaptureScreenImage($vm, VIX_CAPTURESCREENFORMAT_PNG, VIX_INVALID_HANDLE);
-    local $TODO = 'VMCaptureScreenImage waits for the session datastore GET (branch transport)' if $r[0] == VIX_E_NOT_SUPPORTED;
-    is($r[0], VIX_OK, 'VMCaptureScreenImage');
-    is(scalar(@r), 3, '($err, $size, $png)');
-    ok(defined $r[2] && $r[1] == length($r[2]) && !utf8::is_utf8($r[2]) && $r[2] =~ /\A\x89PNG\r\n/, '$size == length $png, PNG bytes');
+    is_deeply(\@r, [VIX_E_VM_NOT_RUNNING], 'a VM that is off: VIX_E_VM_NOT_RUNNING, nothing else');
+    like(detail(), qr/^VMCaptureScreenImage \Q$vmx\E: .*InvalidPowerState/, 'the detail names the call, the VM and the fault');
+    is($pngs->(), 0, 'no file left behind');
 }
 
 # ---- bad input: a clear code, nothing sent ----

@@ -547,9 +547,21 @@ must be powered on (else C<VIX_E_VM_NOT_RUNNING>).
     my ($err, $size, $png) = VMCaptureScreenImage($vmHandle,
         VIX_CAPTURESCREENFORMAT_PNG, VIX_INVALID_HANDLE);
 
-The console as PNG bytes (a byte string, C<$size == length $png>). Not yet
-available in this version: it returns C<VIX_E_NOT_SUPPORTED> after checking
-its arguments.
+    open my $fh, '>:raw', 'console.png' or die $!;
+    print {$fh} $png;
+
+The console as PNG bytes: a byte string, C<$size == length $png>. The VM
+must be on, else C<VIX_E_VM_NOT_RUNNING>. C<VIX_CAPTURESCREENFORMAT_PNG> and
+C<VIX_CAPTURESCREENFORMAT_PNG_NOCOMPRESS> are accepted and give the same
+image: vSphere writes one kind of PNG.
+
+On vSphere this is C<CreateScreenshot_Task>, which leaves the PNG in the
+VM's directory on its datastore; the call then fetches it over HTTPS from
+the host it is connected to (the datastore file interface,
+C</folder/...>, with the session's cookie and TLS settings; at most 32 MiB)
+and deletes it there with C<DeleteDatastoreFile_Task>, whether the fetch
+worked or not. A delete that fails does not fail the call (the image is
+yours); the file then stays in the VM's directory.
 
 =head1 INSIDE THE GUEST
 

@@ -119,6 +119,12 @@ public:
     // most 5, never from https to http). Any status is returned; the SOAP
     // layer decides what it means.
     HttpResponse post(std::string_view soap_action, std::string_view body, const Deadline& dl);
+    // GETs `target` (a path and query, e.g. the datastore file interface's
+    // "/folder/...") from the current endpoint's origin, with the cookie;
+    // the body is read into memory (at most kMaxBody). Redirects are not
+    // followed: they would move the endpoint this client's SOAP calls use.
+    // Any status is returned; the caller decides what it means.
+    HttpResponse get(std::string_view target, const Deadline& dl);
 
     const Endpoint& endpoint() const { return ep_; }
     bool has_session_cookie() const { return !cookie_.empty(); }
@@ -131,6 +137,9 @@ public:
     void abandon() noexcept { conn_.abandon(); }
 
 private:
+    void start_request(Secret& request, std::string_view method, std::string_view target) const;
+    HttpResponse send(const Secret& request, const Deadline& dl);
+
     Endpoint ep_;
     std::shared_ptr<const TlsContext> tls_;
     std::string user_agent_;

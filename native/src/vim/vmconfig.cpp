@@ -128,4 +128,10 @@ std::string start_upgrade_tools(Session& s, const std::string& vm, std::string_v
     return task_of(s.call("UpgradeTools_Task", req, dl), "UpgradeTools_Task");
 }
 
+std::string start_create_screenshot(Session& s, const std::string& vm, const Deadline& dl) {
+    Secret req;
+    RequestBuilder(req, "CreateScreenshot_Task", "VirtualMachine", vm).finish();
+    return task_of(s.call("CreateScreenshot_Task", req, dl), "CreateScreenshot_Task");
+}
+
 }  // namespace vix

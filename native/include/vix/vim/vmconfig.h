@@ -59,4 +59,8 @@ void mount_tools_installer(Session& s, const std::string& vm, const Deadline& dl
 std::string start_upgrade_tools(Session& s, const std::string& vm, std::string_view installer_options,
                                 const Deadline& dl);
 
+// CreateScreenshot_Task: its result is the PNG's datastore path
+// ("[ds] dir/name-N.png"), left there for the caller to fetch and delete.
+std::string start_create_screenshot(Session& s, const std::string& vm, const Deadline& dl);
+
 }  // namespace vix
