@@ -44,6 +44,17 @@ is_deeply([VMReadVariable($vm, VIX_VM_GUEST_VARIABLE, 'never.set', 0)], [VIX_OK,
 is(VMWriteVariable($vm, VIX_VM_GUEST_VARIABLE, 'role', 'second', 0), VIX_OK, 'overwrite');
 is(witness_get($sim, $vmx, 'guestinfo.role'), 'second', 'witness sees the new value');
 
+# ---- the guest variable "ip": what Tools publish, guest.ipAddress on vSphere ----
+my $ip = witness_ip($sim, $vmx);
+like($ip, qr/\A\d+\.\d+\.\d+\.\d+\z/, "the server reports the guest's address while Tools run ($ip)");
+is_deeply([VMReadVariable($vm, VIX_VM_GUEST_VARIABLE, 'ip', 0)], [VIX_OK, $ip], 'VMReadVariable guest "ip": guest.ipAddress');
+is_deeply([VMReadVariable($vm, VIX_VM_GUEST_VARIABLE, 'IP', 0)], [VIX_OK, $ip], '(any case)');
+is_deeply([VMReadVariable($vm, VIX_VM_CONFIG_RUNTIME_ONLY, 'ip', 0)], [VIX_OK, ''], 'not a runtime config value');
+witness_set($sim, $vmx, 'guestinfo.ip', '192.0.2.7');
+is_deeply([VMReadVariable($vm, VIX_VM_GUEST_VARIABLE, 'ip', 0)], [VIX_OK, '192.0.2.7'], 'a guestinfo.ip comes first');
+witness_set($sim, $vmx, 'guestinfo.ip', '');
+is_deeply([VMReadVariable($vm, VIX_VM_GUEST_VARIABLE, 'ip', 0)], [VIX_OK, $ip], 'an empty guestinfo.ip does not hide the address');
+
 # ---- runtime config ----
 my (undef, $name, $guest, $mem, $cpus) = GetProperties($vm, VIX_PROPERTY_VM_NAME, VIX_PROPERTY_VM_GUESTOS,
                                                        VIX_PROPERTY_VM_MEMORY_SIZE, VIX_PROPERTY_VM_NUM_VCPUS);
@@ -119,6 +130,7 @@ is(sent(), $n, 'none of them sent anything');
 # ---- virtual hardware ----
 is(VMUpgradeVirtualHardware($vm, 0), VIX_E_VM_IS_RUNNING, 'upgrade while on: VIX_E_VM_IS_RUNNING');
 is(VMPowerOff($vm, 0), VIX_OK, 'power off');
+is_deeply([VMReadVariable($vm, VIX_VM_GUEST_VARIABLE, 'ip', 0)], [VIX_OK, ''], 'off, Tools stopped: "ip" is ""');
 # The simulator may create its VMs at the newest version already: then the
 # first upgrade is the AlreadyUpgraded fault too. Either way the second is.
 my $first = VMUpgradeVirtualHardware($vm, 0);

@@ -124,8 +124,16 @@ Status vm_read_variable(int vm_handle, const IntArg& type, const StrArg& name, c
         }
         on_vm("VMReadVariable", vm->path, [&] {
             const VmConfig c = read_vm_config(*vm->host->session, vm->moref, request_deadline(*vm->host));
-            const bool set = t == VIX_VM_GUEST_VARIABLE ? extra_config_value(c, "guestinfo." + n, value)
-                                                        : runtime_value(c, n, value);
+            bool set = t == VIX_VM_GUEST_VARIABLE ? extra_config_value(c, "guestinfo." + n, value)
+                                                  : runtime_value(c, n, value);
+            // On Workstation, Tools publish the guest's address as the guest
+            // variable "ip" (what vmrun getGuestIPAddress reads); vSphere
+            // reports it as guest.ipAddress instead. A guestinfo.ip of our
+            // own still comes first.
+            if (t == VIX_VM_GUEST_VARIABLE && same_name(n, "ip") && (!set || value.empty())) {
+                value = c.guest_ip;
+                set = true;
+            }
             if (!set) value.clear();  // unset: VIX_OK and ""
         });
     });

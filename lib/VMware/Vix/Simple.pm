@@ -515,6 +515,12 @@ needs C<VMLoginInGuest> first (else C<VIX_E_GUEST_USER_PERMISSIONS>):
 
     my ($err, $home) = VMReadVariable($vmHandle, VIX_GUEST_ENVIRONMENT_VARIABLE, "HOME", 0);
 
+The guest variable C<ip> is a vSphere mapping of the one VMware Tools
+publish on Workstation (C<guestinfo.ip>, what C<vmrun getGuestIPAddress>
+reads): a non-empty C<guestinfo.ip> in the configuration when there is one,
+else the address vSphere reports for the guest (C<guest.ipAddress>, the
+guest's primary IP address while Tools run), else C<"">.
+
 =head2 VMWriteVariable
 
     $err = VMWriteVariable($vmHandle, VIX_VM_GUEST_VARIABLE, "role", "db", 0);

@@ -16,8 +16,9 @@ VmConfig read_vm_config(Session& s, const std::string& vm, const Deadline& dl) {
     VmConfig c;
     retrieve_object(s, "VirtualMachine", vm,
                     {"config.extraConfig", "config.name", "config.guestId", "config.hardware.memoryMB",
-                     "config.hardware.numCPU"},
+                     "config.hardware.numCPU", "guest.ipAddress"},
                     dl, [&](const ObjectProps& o) {
+                        c.guest_ip = o.text("guest.ipAddress");
                         c.name = o.text("config.name");
                         c.guest_id = o.text("config.guestId");
                         c.memory_mb = o.text("config.hardware.memoryMB");

@@ -17,6 +17,7 @@ struct VmConfig {
     std::string guest_id;   // config.guestId
     std::string memory_mb;  // config.hardware.memoryMB
     std::string num_cpu;    // config.hardware.numCPU
+    std::string guest_ip;   // guest.ipAddress: the guest's primary address while Tools run, else ""
 };
 
 // One RetrievePropertiesEx.
