@@ -44,6 +44,17 @@ is_deeply([VMReadVariable($vm, VIX_VM_GUEST_VARIABLE, 'never.set', 0)], [VIX_OK,
 is(VMWriteVariable($vm, VIX_VM_GUEST_VARIABLE, 'role', 'second', 0), VIX_OK, 'overwrite');
 is(witness_get($sim, $vmx, 'guestinfo.role'), 'second', 'witness sees the new value');
 
+# ---- the guest variable "ip": what Tools publish, guest.ipAddress on vSphere ----
+my $ip = witness_ip($sim, $vmx);
+like($ip, qr/\A\d+\.\d+\.\d+\.\d+\z/, "the server reports the guest's address while Tools run ($ip)");
+is_deeply([VMReadVariable($vm, VIX_VM_GUEST_VARIABLE, 'ip', 0)], [VIX_OK, $ip], 'VMReadVariable guest "ip": guest.ipAddress');
+is_deeply([VMReadVariable($vm, VIX_VM_GUEST_VARIABLE, 'IP', 0)], [VIX_OK, $ip], '(any case)');
+is_deeply([VMReadVariable($vm, VIX_VM_CONFIG_RUNTIME_ONLY, 'ip', 0)], [VIX_OK, ''], 'not a runtime config value');
+witness_set($sim, $vmx, 'guestinfo.ip', '192.0.2.7');
+is_deeply([VMReadVariable($vm, VIX_VM_GUEST_VARIABLE, 'ip', 0)], [VIX_OK, '192.0.2.7'], 'a guestinfo.ip comes first');
+witness_set($sim, $vmx, 'guestinfo.ip', '');
+is_deeply([VMReadVariable($vm, VIX_VM_GUEST_VARIABLE, 'ip', 0)], [VIX_OK, $ip], 'an empty guestinfo.ip does not hide the address');
+
 # ---- runtime config ----
 my (undef, $name, $guest, $mem, $cpus) = GetProperties($vm, VIX_PROPERTY_VM_NAME, VIX_PROPERTY_VM_GUESTOS,
                                                        VIX_PROPERTY_VM_MEMORY_SIZE, VIX_PROPERTY_VM_NUM_VCPUS);
@@ -119,16 +130,14 @@ is(sent(), $n, 'none of them sent anything');
 # ---- virtual hardware ----
 is(VMUpgradeVirtualHardware($vm, 0), VIX_E_VM_IS_RUNNING, 'upgrade while on: VIX_E_VM_IS_RUNNING');
 is(VMPowerOff($vm, 0), VIX_OK, 'power off');
+is_deeply([VMReadVariable($vm, VIX_VM_GUEST_VARIABLE, 'ip', 0)], [VIX_OK, ''], 'off, Tools stopped: "ip" is ""');
 # The simulator may create its VMs at the newest version already: then the
 # first upgrade is the AlreadyUpgraded fault too. Either way the second is.
 my $first = VMUpgradeVirtualHardware($vm, 0);
 ok($first == VIX_OK || $first == VIX_E_VM_ALREADY_UP_TO_DATE, 'upgrade to the newest version (or already there)')
     or diag detail();
-{
-    my $again = VMUpgradeVirtualHardware($vm, 0);
-    local $TODO = 'govmomi 0.24.2 never says AlreadyUpgraded (tools/vcsim on branch vcsim does)' if $again == VIX_OK;
-    is($again, VIX_E_VM_ALREADY_UP_TO_DATE, 'again: VIX_E_VM_ALREADY_UP_TO_DATE');
-}
+# (govmomi 0.24.2 never says AlreadyUpgraded; tools/vcsim's UpgradeVM_Task does, as vSphere.)
+is(VMUpgradeVirtualHardware($vm, 0), VIX_E_VM_ALREADY_UP_TO_DATE, 'again: VIX_E_VM_ALREADY_UP_TO_DATE') or diag detail();
 
 # ---- VMware Tools ----
 is(VMInstallTools($vm, VIX_INSTALLTOOLS_MOUNT_TOOLS_INSTALLER, undef), VIX_E_VM_NOT_RUNNING, 'Tools need the VM on');
@@ -147,13 +156,30 @@ SKIP: {
     is(VMInstallTools($vm, VIX_INSTALLTOOLS_AUTO_UPGRADE, '/S /v/qn'), VIX_OK, 'VIX_INSTALLTOOLS_AUTO_UPGRADE with arguments');
 }
 
-# ---- the screen: arguments (the datastore fetch is not built yet) ----
+# ---- the screen: the PNG fetched from the datastore, and deleted there ----
 {
+    my ($dsdir) = map { $_->{dir} } grep { $_->{name} eq $ds } @{ sim_info($sim)->{datastores} };
+    my ($vmdir) = $vmx =~ /^\[[^\]]+\]\s*(.*)\/[^\/]*\z/;
+    my $pngs = sub { opendir(my $d, "$dsdir/$vmdir") or return -1; scalar grep { /\.png\z/ } readdir $d };
+    my $vmxfile = $vmx =~ s{^\[[^\]]+\]\s*}{}r;
+    ok(defined $dsdir && -f "$dsdir/$vmxfile", "the VM's directory on the datastore holds its .vmx: $vmdir");
+    for my $fmt (VIX_CAPTURESCREENFORMAT_PNG, VIX_CAPTURESCREENFORMAT_PNG_NOCOMPRESS) {
+        my @r = VMCaptureScreenImage($vm, $fmt, VIX_INVALID_HANDLE);
+        is($r[0], VIX_OK, "VMCaptureScreenImage (format $fmt)") or diag detail();
+        is(scalar(@r), 3, '($err, $size, $png)');
+        is($r[1], length($r[2] // ''), '$size == length $png');
+        ok(!utf8::is_utf8($r[2] // ''), 'a byte string');
+        is(substr($r[2] // '', 0, 8), "\x89PNG\r\n\x1a\n", 'PNG bytes');
+        ok(length($r[2] // '') > 100, 'more than a header (' . length($r[2] // '') . ' bytes)');
+        is($pngs->(), 0, 'the .png is no longer on the datastore');
+    }
+    my @m = grep { /CreateScreenshot_Task|DeleteDatastoreFile_Task/ } sim_methods($sim);
+    is(scalar(grep { /DeleteDatastoreFile_Task/ } @m), 2, 'each capture deleted its file with DeleteDatastoreFile_Task');
+    is(VMPowerOff($vm, 0), VIX_OK, 'power off');
     my @r = VMCaptureScreenImage($vm, VIX_CAPTURESCREENFORMAT_PNG, VIX_INVALID_HANDLE);
-    local $TODO = 'VMCaptureScreenImage waits for the session datastore GET (branch transport)' if $r[0] == VIX_E_NOT_SUPPORTED;
-    is($r[0], VIX_OK, 'VMCaptureScreenImage');
-    is(scalar(@r), 3, '($err, $size, $png)');
-    ok(defined $r[2] && $r[1] == length($r[2]) && !utf8::is_utf8($r[2]) && $r[2] =~ /\A\x89PNG\r\n/, '$size == length $png, PNG bytes');
+    is_deeply(\@r, [VIX_E_VM_NOT_RUNNING], 'a VM that is off: VIX_E_VM_NOT_RUNNING, nothing else');
+    like(detail(), qr/^VMCaptureScreenImage \Q$vmx\E: .*InvalidPowerState/, 'the detail names the call, the VM and the fault');
+    is($pngs->(), 0, 'no file left behind');
 }
 
 # ---- bad input: a clear code, nothing sent ----

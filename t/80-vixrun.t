@@ -227,13 +227,13 @@ my $power = sub { witness_vm($sim, $_[0])->{power} };
               [255, 'enableSharedFolders', VIX_E_NOT_SUPPORTED], 'not supported --json');
     is_deeply([@{ vixrun([@H, 'frobnicate'])}{qw(status out)}], [255, "Error: Unrecognized command: frobnicate\n"],
               'an unknown command: 255');
-    $r = vixrun([@H, 'getGuestIPAddress', $vm]);
-    is_deeply([$r->{status}, $r->{out}],
-              [255, "Error: getGuestIPAddress is not available in this build of VMware::Vix::Simple\n"],
-              'getGuestIPAddress: not available (no module function reads guest.ipAddress)');
-    $r = vixrun_json([@H, 'getGuestIPAddress', $vm, '-wait']);
-    is_deeply([$r->{status}, $r->{json}{command}, $r->{json}{error}{code}],
-              [255, 'getGuestIPAddress', VIX_E_NOT_SUPPORTED], 'not available --json');
+    # getGuestIPAddress is available now (t/83 tests it against Tools).
+    $r = vixrun_json([@H, 'GETGUESTIPADDRESS', $vm, '-wait']);
+    is_deeply([$r->{status}, $r->{json}{command}], [0, 'getGuestIPAddress'], 'getGuestIPAddress -wait --json: available');
+    is($r->{json}{ip}, witness_vm($sim, $vm)->{ip}, '... the address the server reports');
+    $r = vixrun([@H, 'getGuestIPAddress', $vm, '-later']);
+    is_deeply([$r->{status}, $r->{out}], [255, "Error: Invalid argument \"-later\": expected -wait\n"],
+              'getGuestIPAddress with a bad flag: usage error');
 
     # Every command whose module function this build lacks says so.
     my %needs = (

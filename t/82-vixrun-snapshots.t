@@ -151,17 +151,24 @@ SKIP: {
     is_deeply([$r->{status}, $r->{out}], [0, ''], 'installTools');
     my $dir = tempdir(CLEANUP => 1);
     $r = vixrun_json([@H, 'captureScreen', $vm, "$dir/screen shot.png"]);
-    TODO: {
-        local $TODO = 'the module does not fetch the screenshot from the datastore yet'
-            if ($r->{json}{error}{code} // -1) == VIX_E_NOT_SUPPORTED;
-        is($r->{status}, 0, 'captureScreen');
-        ok(-s "$dir/screen shot.png", 'a file is written');
-        is($r->{json}{size}, -s "$dir/screen shot.png", '--json size matches the file');
-        my $magic = '';
-        if (open my $fh, '<:raw', "$dir/screen shot.png") { read($fh, $magic, 8) }
-        is($magic, "\x89PNG\r\n\x1a\n", 'it is a PNG');
-    }
+    is($r->{status}, 0, 'captureScreen') or diag explain $r;
+    ok(-s "$dir/screen shot.png", 'a file is written');
+    is($r->{json}{size}, -s "$dir/screen shot.png", '--json size matches the file');
+    my $magic = '';
+    if (open my $fh, '<:raw', "$dir/screen shot.png") { read($fh, $magic, 8) }
+    is($magic, "\x89PNG\r\n\x1a\n", 'it is a PNG');
+    # The server's copy is gone: the VM's directory holds no .png.
+    my ($ds, $vmdir) = $vm =~ /^\[([^\]]+)\]\s*(.*)\/[^\/]*\z/;
+    my ($dsdir) = map { $_->{dir} } grep { $_->{name} eq $ds } @{ sim_info($sim)->{datastores} };
+    ok(opendir(my $dh, "$dsdir/$vmdir"), "the VM's directory on the datastore");
+    is_deeply([grep { /\.png\z/ } readdir $dh], [], 'no screenshot left on the datastore');
+    $r = vixrun([@H, 'captureScreen', $vm, "$dir/plain.png"]);
+    is_deeply([$r->{status}, $r->{out}], [0, ''], 'captureScreen without --json: exit 0, nothing printed');
+    ok(-s "$dir/plain.png", 'and the file is written');
     is(vixrun([@H, 'stop', $vm])->{status}, 0, 'stop');
+    $r = vixrun([@H, 'captureScreen', $vm, "$dir/off.png"]);
+    is_deeply([$r->{status}, $r->{out}], [255, $err_text->(VIX_E_VM_NOT_RUNNING)], 'captureScreen of a VM that is off: error');
+    ok(!-e "$dir/off.png", 'and no file is written');
     $r = vixrun([@H, 'upgradevm', $vm]);
     # The simulator's VMs may be at the newest version already (AlreadyUpgraded,
     # a task fault under the XMLSchema-instance prefix the module reads).

@@ -187,6 +187,42 @@ is(vixrun([@H, 'stop', $off])->{status}, 0, 'one VM off');
     is($r->{status}, 255, 'runScriptInGuest without the script text: 255');
 }
 
+# --- getGuestIPAddress: guest.ipAddress, reported while Tools run ---------------------
+
+{
+    my $ip = witness_vm($sim, $vm)->{ip};
+    like($ip, qr/\A\d+\.\d+\.\d+\.\d+\z/, "the server reports the guest's address ($ip)");
+    my $r = vixrun([@H, 'getGuestIPAddress', $vm]);
+    is_deeply([$r->{status}, $r->{out}, $r->{err}], [0, "$ip\n", ''], 'getGuestIPAddress: the bare address, no guest login');
+    $r = vixrun_json([@H, 'getGuestIPAddress', $vm]);
+    is_deeply([$r->{status}, $r->{json}], [0, { command => 'getGuestIPAddress', vmx => $vm, ip => $ip }], '--json');
+    $r = vixrun([@H, 'getGuestIPAddress', $off]);
+    is_deeply([$r->{status}, $r->{out}], [255, $err_text->(VIX_E_VM_NOT_RUNNING)], 'a VM that is off: error');
+    $r = vixrun_json([@H, 'getGuestIPAddress', $off, '-wait']);
+    is_deeply([$r->{status}, $r->{json}{error}{code}], [255, VIX_E_VM_NOT_RUNNING], '-wait on a VM that is off: error at once');
+
+    # Tools that take a while to start: a second simulator, so the others'
+    # Tools stay quick.
+    my $slow = start_sim(model => 'vpx', tools_delay => '4s');
+    my @S = ('-T', 'vc', '-h', $slow->{url}, '-u', $slow->{user}, '-p', $slow->{password});
+    my ($v) = sort map { $_->{path} } grep { $_->{power} eq 'poweredOn' } @{ witness($slow)->{vms} };
+    is(vixrun([@S, 'stop', $v])->{status}, 0, 'slow Tools: stop');
+    is(vixrun([@S, 'start', $v])->{status}, 0, 'start');
+    my $t0 = time;
+    $r = vixrun([@S, 'getGuestIPAddress', $v]);
+    is_deeply([$r->{status}, $r->{out}], [255, $err_text->(VIX_E_TOOLS_NOT_RUNNING)],
+              'right after power-on: Tools are not running yet');
+    $r = vixrun([@S, 'getGuestIPAddress', $v, '-wait']);
+    is_deeply([$r->{status}, $r->{out}], [0, witness_vm($slow, $v)->{ip} . "\n"], '-wait: the address once Tools run');
+    ok(time - $t0 >= 3, sprintf('... after waiting for them (%.1f s)', time - $t0));
+    is(vixrun([@S, 'reset', $v])->{status}, 0, 'reset: Tools restart');
+    $r = vixrun([@S, '--tools-timeout', '1', 'getGuestIPAddress', $v, '-wait']);
+    is_deeply([$r->{status}, $r->{out}], [255, $err_text->(VIX_E_TIMEOUT_WAITING_FOR_TOOLS)],
+              '-wait is bounded by --tools-timeout');
+    is_deeply([sim_sessions($slow)], [], 'no session left on the second server');
+    stop_sim($slow);
+}
+
 # --- no password in ps while a guest program runs ---------------------------------------
 
 {

@@ -2,11 +2,14 @@
 // (SPEC-VM 13), and the VIX families vSphere has no counterpart for.
 #include <strings.h>
 
+#include <algorithm>
 #include <cstring>
+#include <vector>
 
 #include "api.h"
 #include "guest_env.h"
 #include "vix/snapshot.h"
+#include "vix/vim/datastore.h"
 #include "vix/vim/inventory.h"
 #include "vix/vim/vmconfig.h"
 #include "vm_ops.h"
@@ -121,8 +124,16 @@ Status vm_read_variable(int vm_handle, const IntArg& type, const StrArg& name, c
         }
         on_vm("VMReadVariable", vm->path, [&] {
             const VmConfig c = read_vm_config(*vm->host->session, vm->moref, request_deadline(*vm->host));
-            const bool set = t == VIX_VM_GUEST_VARIABLE ? extra_config_value(c, "guestinfo." + n, value)
-                                                        : runtime_value(c, n, value);
+            bool set = t == VIX_VM_GUEST_VARIABLE ? extra_config_value(c, "guestinfo." + n, value)
+                                                  : runtime_value(c, n, value);
+            // On Workstation, Tools publish the guest's address as the guest
+            // variable "ip" (what vmrun getGuestIPAddress reads); vSphere
+            // reports it as guest.ipAddress instead. A guestinfo.ip of our
+            // own still comes first.
+            if (t == VIX_VM_GUEST_VARIABLE && same_name(n, "ip") && (!set || value.empty())) {
+                value = c.guest_ip;
+                set = true;
+            }
             if (!set) value.clear();  // unset: VIX_OK and ""
         });
     });
@@ -195,11 +206,41 @@ Status vm_capture_screen_image(int vm_handle, const IntArg& capture_type, const 
         if (t != VIX_CAPTURESCREENFORMAT_PNG && t != VIX_CAPTURESCREENFORMAT_PNG_NOCOMPRESS)
             invalid_arg("captureType must be VIX_CAPTURESCREENFORMAT_PNG or VIX_CAPTURESCREENFORMAT_PNG_NOCOMPRESS");
         no_handle_arg(property_list);
-        // CreateScreenshot_Task leaves a PNG on the datastore that only an
-        // HTTP GET of the session can fetch (and delete): that waits for the
-        // transport's Session download. Nothing is created before then.
-        throw Error(VIX_E_NOT_SUPPORTED,
-                    "VMCaptureScreenImage " + vm->path + ": fetching the screenshot from the datastore is not built yet");
+        // vSphere writes one kind of PNG: both formats get it.
+        const HostSession& h = *vm->host;
+        Session& s = *h.session;
+        on_vm("VMCaptureScreenImage", vm->path, [&] {
+            // A VM that is not on: the task's InvalidPowerState, through the table.
+            const std::string task = start_create_screenshot(s, vm->moref, request_deadline(h));
+            const std::string file = vmops::wait_vm_task(h, *vm, task, "CreateScreenshot_Task");
+            DatastorePath dp;
+            if (!parse_datastore_path(file, dp) || dp.rest.empty())
+                throw Error(VIX_E_INVALID_XML, "CreateScreenshot_Task: the result \"" + file + "\" is not a datastore path");
+            // The file's datacenter: the first, in inventory order, that has
+            // its datastore (as VMOpen, SPEC-VM 17.2).
+            const std::vector<DatacenterInfo> dcs = datacenters(s, request_deadline(h));
+            const auto dc = std::find_if(dcs.begin(), dcs.end(),
+                                         [&](const DatacenterInfo& d) { return d.holds(dp.datastore); });
+            if (dc == dcs.end())
+                throw Error(VIX_E_NOT_FOUND, "no datacenter has the datastore of the screenshot " + dp.canonical());
+            // The PNG is the caller's, not the VM's: it goes whether the read
+            // worked or not. A delete that fails leaves it in the VM's
+            // directory but does not take the image from the caller.
+            const auto remove = [&]() noexcept {
+                try {
+                    const std::string del = start_delete_datastore_file(s, *dc, dp, request_deadline(h));
+                    wait_for_task(s, del, vmops::task_wait(h, "DeleteDatastoreFile_Task on " + dp.canonical()));
+                } catch (...) {
+                }
+            };
+            try {
+                png = read_datastore_file(s, *dc, dp, request_deadline(h));
+            } catch (...) {
+                remove();
+                throw;
+            }
+            remove();
+        });
     });
 }
 

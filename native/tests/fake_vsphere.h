@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <mutex>
 #include <set>
 #include <string>
@@ -62,6 +63,17 @@ public:
         return ticket_callers_;
     }
     int max_concurrent() const { return max_busy_; }
+    // A file GET may fetch (the datastore file interface): the exact request
+    // target -> the body. Any other target is 404; no valid session, 401.
+    void put_file(std::string target, std::string body) {
+        std::lock_guard<std::mutex> lk(mu_);
+        files_[std::move(target)] = std::move(body);
+    }
+    // The targets GETs asked for, in order.
+    std::vector<std::string> gets() {
+        std::lock_guard<std::mutex> lk(mu_);
+        return gets_;
+    }
 
 private:
     void accept_loop() {
@@ -111,7 +123,9 @@ private:
                     const std::string body = in.substr(end + 4, cl);
                     const std::string cookie = between(head + "\r\n", "vmware_soap_session=", "\r\n");
                     in.erase(0, end + 4 + cl);
-                    const std::string resp = handle(body, cookie);
+                    const std::string resp = head.compare(0, 4, "GET ") == 0
+                                                 ? handle_get(head.substr(4, head.find(' ', 4) - 4), cookie)
+                                                 : handle(body, cookie);
                     if (::send(c, resp.data(), resp.size(), MSG_NOSIGNAL) < 0) break;
                     continue;
                 }
@@ -127,6 +141,17 @@ private:
             in.append(buf, static_cast<std::size_t>(n));
         }
         ::close(c);
+    }
+
+    std::string handle_get(const std::string& target, const std::string& cookie) {
+        std::lock_guard<std::mutex> lk(mu_);
+        gets_.push_back(target);
+        const auto it = files_.find(target);
+        const std::string key = cookie.substr(1, cookie.size() >= 2 ? cookie.size() - 2 : 0);
+        const int status = sessions_.count(key) == 0 ? 401 : it == files_.end() ? 404 : 200;
+        const std::string body = status == 200 ? it->second : std::string();
+        return "HTTP/1.1 " + std::to_string(status) + (status == 200 ? " OK" : status == 401 ? " Unauthorized" : " Not Found") +
+               "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
     }
 
     std::string handle(const std::string& body, const std::string& cookie) {
@@ -205,6 +230,8 @@ private:
     std::set<std::string> sessions_;
     std::set<std::string> tickets_;
     std::vector<std::string> ticket_callers_;
+    std::map<std::string, std::string> files_;
+    std::vector<std::string> gets_;
     std::atomic<int> connections_{0};
     std::atomic<int> idle_close_ms_{0};
     std::atomic<int> slow_ms_{0};

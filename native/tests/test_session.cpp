@@ -11,6 +11,7 @@
 #include "fake_vsphere.h"
 #include "vix/config.h"
 #include "vix/errors.h"
+#include "vix/vim/datastore.h"
 #include "vix/vim/session.h"
 
 using namespace vix;
@@ -174,4 +175,36 @@ TEST_CASE("transport: a pending signal stops a wait with VIX_E_CANCELLED within 
     REQUIRE(code == VIX_E_CANCELLED);
     REQUIRE_THAT(detail, Catch::Contains("interrupted by a signal"));
     CHECK(stopped_at - raised_at < 50);
+}
+
+TEST_CASE("datastore files: the /folder target escapes the path, the datacenter path and the datastore") {
+    DatacenterInfo dc;
+    dc.name = "DC 1";
+    dc.path = "Lab/DC 1";
+    DatastorePath f;
+    REQUIRE(parse_datastore_path("[ds#1&x] my vm/\xc3\xa9t\xc3\xa9?-1.png", f));
+    REQUIRE(datastore_file_target(dc, f) ==
+            "/folder/my%20vm/%C3%A9t%C3%A9%3F-1.png?dcPath=Lab%2FDC%201&dsName=ds%231%26x");
+}
+
+TEST_CASE("session: get_bytes sends the cookie, reads the body, maps 404, logs in again on 401") {
+    FakeVsphere fake("root", "pw");
+    const std::string png("\x89PNG\r\n\x1a\n\0\0binary", 16);
+    fake.put_file("/folder/vm/vm-1.png?dcPath=DC0&dsName=ds", png);
+    auto s = login(fake);
+    REQUIRE(s->get_bytes("/folder/vm/vm-1.png?dcPath=DC0&dsName=ds", s->request_deadline()) == png);
+    std::string detail;
+    REQUIRE(code_of([&] { s->get_bytes("/folder/vm/none.png?dcPath=DC0&dsName=ds", s->request_deadline()); },
+                    &detail) == VIX_E_FILE_NOT_FOUND);
+    REQUIRE_THAT(detail, Catch::Contains("/folder/vm/none.png") && Catch::Contains("404"));
+    // The SOAP calls of the pooled connection still work after a GET.
+    REQUIRE_FALSE(s->acquire_clone_ticket(s->request_deadline()).empty());
+    fake.expire_sessions();
+    REQUIRE(s->get_bytes("/folder/vm/vm-1.png?dcPath=DC0&dsName=ds", s->request_deadline()) == png);
+    REQUIRE(fake.logins() == 2);
+    REQUIRE(fake.gets().size() == 4);  // ok, 404, 401, ok
+    s->logout(s->request_deadline());
+    // Logged out: no re-login, the session is gone.
+    REQUIRE(code_of([&] { s->get_bytes("/folder/vm/vm-1.png?dcPath=DC0&dsName=ds", s->request_deadline()); }) ==
+            VIX_E_HOST_CONNECTION_LOST);
 }

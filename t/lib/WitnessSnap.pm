@@ -10,7 +10,7 @@ use Encode ();
 use Exporter 'import';
 use VixTest ();
 
-our @EXPORT = qw(witness_ok witness_tree witness_get witness_set witness_path);
+our @EXPORT = qw(witness_ok witness_tree witness_get witness_set witness_path witness_ip);
 
 my $PY = '/usr/bin/python3';    # Debian's, where python3-pyvmomi lives
 my $SCRIPT = VixTest::repo_root() . '/t/lib/witness_snap.py';
@@ -53,6 +53,13 @@ sub witness_set {
     my ($sim, $vmx, $key, $value) = @_;
     _witness($sim, 'set', $vmx, $key, $value);
     return 1;
+}
+
+# guest.ipAddress of the VM at $vmx ("" when the server reports none).
+sub witness_ip {
+    my ($sim, $vmx) = @_;
+    my (undef, $out) = _witness($sim, 'ip', $vmx);
+    return $out;
 }
 
 # vmPathName of the VM named $name, or undef.

@@ -4,7 +4,7 @@ Usage: WITNESS_PASSWORD=... python3 vixrun_witness.py URL USER
 Prints one JSON object:
   {"datastores": [{"name": ..., "url": ...}],
    "vms": [{"path": "[ds] dir/x.vmx", "name": ..., "power": "poweredOn",
-            "tools": "guestToolsRunning", "template": false,
+            "tools": "guestToolsRunning", "ip": "guest.ipAddress or \"\"", "template": false,
             "snapshots": [{"name": ..., "children": [...]}],
             "current": "name of the current snapshot" or null,
             "guestinfo": {"guestinfo.key": "value"}}]}
@@ -58,6 +58,7 @@ def main():
                 "name": vm.name,
                 "power": str(vm.runtime.powerState),
                 "tools": str(vm.guest.toolsRunningStatus) if vm.guest else None,
+                "ip": (vm.guest.ipAddress or "") if vm.guest else "",
                 "template": bool(cfg.template) if cfg else False,
                 "snapshots": tree(snap.rootSnapshotList) if snap else [],
                 "current": current,

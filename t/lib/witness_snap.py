@@ -6,6 +6,7 @@
   witness_snap.py URL USER get VMXPATH KEY     the last value of extraConfig KEY; exit 3 if unset
   witness_snap.py URL USER set VMXPATH KEY VAL ReconfigVM_Task extraConfig KEY=VAL
   witness_snap.py URL USER path NAME           vmPathName of the VM named NAME; exit 3 if none
+  witness_snap.py URL USER ip VMXPATH          guest.ipAddress ("" when none)
 
 The password comes from the environment (VCSIM_PASSWORD), never argv.
 """
@@ -71,6 +72,9 @@ def main():
             vm = vm_at(si, args[0])
             spec = vim.vm.ConfigSpec(extraConfig=[vim.option.OptionValue(key=args[1], value=args[2])])
             wait(vm.ReconfigVM_Task(spec))
+        elif cmd == "ip":
+            vm = vm_at(si, args[0])
+            sys.stdout.write((vm.guest.ipAddress or "") if vm.guest else "")
         elif cmd == "path":
             for vm in vms(si):
                 if vm.name == args[0]:

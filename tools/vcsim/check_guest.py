@@ -112,8 +112,11 @@ def main():
     # --- power and Tools ---------------------------------------------------
     check(vm.runtime.powerState == "poweredOn" and vm.guest.toolsRunningStatus == "guestToolsRunning"
           and vm.guest.toolsStatus == "toolsOk", "a model VM starts on with Tools running")
+    ip = vm.guest.ipAddress
+    check(bool(ip) and vm.summary.guest.ipAddress == ip, "Tools running: guest.ipAddress is set", ip)
     wait_task(vm.PowerOffVM_Task())
     check(vm.guest.toolsRunningStatus == "guestToolsNotRunning", "power off stops Tools at once")
+    check(not vm.guest.ipAddress, "Tools stopped: guest.ipAddress is cleared", vm.guest.ipAddress)
     e = raises(vim.fault.InvalidPowerState, "guest op on a powered-off VM: InvalidPowerState",
                am.ValidateCredentialsInGuest, vm, auth)
     if e:
@@ -127,6 +130,7 @@ def main():
     check(wait_prop(si, vm, "guest.toolsRunningStatus", "guestToolsRunning"),
           "WaitForUpdatesEx reports guestToolsRunning after power-on")
     check(vm.guest.toolsStatus == "toolsOk", "toolsStatus toolsOk")
+    check(vm.guest.ipAddress == ip, "Tools back: the same guest.ipAddress", vm.guest.ipAddress)
 
     # --- credentials --------------------------------------------------------
     try:

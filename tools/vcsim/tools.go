@@ -14,11 +14,14 @@ package main
 // revert, ShutdownGuest...), through a registry handler, and updates the
 // guest.* and summary.guest.* properties through Registry.Update, so the
 // PropertyCollector (RetrievePropertiesEx, WaitForUpdatesEx) sees them like
-// any other change. Every guest of this double has Tools installed: a VM
+// any other change. While Tools run, guest.ipAddress is the guest's
+// address (guestIP). Every guest of this double has Tools installed: a VM
 // reports toolsNotInstalled only until its first power-on (a VM the
 // simulator just created or registered). The delay is -tools-delay.
 
 import (
+	"fmt"
+	"hash/fnv"
 	"log"
 	"sync"
 	"time"
@@ -69,7 +72,7 @@ func (t *toolsWatcher) install() {
 		}
 		st := vm.Runtime.PowerState
 		t.last[vm.Self.Value] = st
-		simulator.Map.Update(vm, toolsChanges(st == types.VirtualMachinePowerStatePoweredOn))
+		simulator.Map.Update(vm, toolsChanges(vm.Self, st == types.VirtualMachinePowerStatePoweredOn))
 	}
 	simulator.Map.AddHandler(t)
 }
@@ -169,7 +172,7 @@ func (t *toolsWatcher) setTools(ref types.ManagedObjectReference, running bool) 
 		if running && vm.Runtime.PowerState != types.VirtualMachinePowerStatePoweredOn {
 			return
 		}
-		simulator.Map.Update(vm, toolsChanges(running))
+		simulator.Map.Update(vm, toolsChanges(ref, running))
 	})
 }
 
@@ -178,16 +181,29 @@ func toolsRunning(vm *simulator.VirtualMachine) bool {
 	return vm.Guest != nil && vm.Guest.ToolsRunningStatus == string(types.VirtualMachineToolsRunningStatusGuestToolsRunning)
 }
 
-func toolsChanges(running bool) []types.PropertyChange {
+// guestIP is the primary IP address the guest of a VM reports while Tools
+// run: 10.x.y.z, fixed per VM id (the simulator's guests have no network).
+func guestIP(id string) string {
+	h := fnv.New32a()
+	h.Write([]byte(id))
+	v := h.Sum32()
+	return fmt.Sprintf("10.%d.%d.%d", uint8(v>>16), uint8(v>>8), 2+uint8(v)%252)
+}
+
+// toolsChanges also sets guest.ipAddress: real vSphere reports the guest's
+// primary IP address while Tools run and clears it when they stop.
+func toolsChanges(ref types.ManagedObjectReference, running bool) []types.PropertyChange {
 	status := types.VirtualMachineToolsStatusToolsNotRunning
 	runStatus := types.VirtualMachineToolsRunningStatusGuestToolsNotRunning
 	guestState := "notRunning"
 	heartbeat := types.ManagedEntityStatusGray
+	ip := ""
 	if running {
 		status = types.VirtualMachineToolsStatusToolsOk
 		runStatus = types.VirtualMachineToolsRunningStatusGuestToolsRunning
 		guestState = "running"
 		heartbeat = types.ManagedEntityStatusGreen
+		ip = guestIP(ref.Value)
 	}
 	current := string(types.VirtualMachineToolsVersionStatusGuestToolsCurrent)
 	return []types.PropertyChange{
@@ -197,6 +213,8 @@ func toolsChanges(running bool) []types.PropertyChange {
 		{Name: "guest.toolsVersionStatus2", Val: current},
 		{Name: "guest.toolsVersion", Val: toolsVersion},
 		{Name: "guest.guestState", Val: guestState},
+		{Name: "guest.ipAddress", Val: ip},
+		{Name: "summary.guest.ipAddress", Val: ip},
 		{Name: "summary.guest.toolsStatus", Val: status},
 		{Name: "summary.guest.toolsRunningStatus", Val: string(runStatus)},
 		{Name: "summary.guest.toolsVersionStatus", Val: current},
@@ -224,7 +242,7 @@ func (t *toolsWatcher) guestPower(ctx *simulator.Context, vm *simulator.VirtualM
 
 	bg := *ctx // the request's session, for the events; outlives the request
 	bg.Caller = &vm.Self
-	simulator.Map.Update(vm, toolsChanges(false))
+	simulator.Map.Update(vm, toolsChanges(vm.Self, false))
 	go func() {
 		if reboot {
 			t.guests.powerOff(ref)
@@ -268,6 +286,6 @@ func (t *toolsWatcher) restartTools(ref types.ManagedObjectReference) {
 	t.gen[ref.Value]++
 	g := t.gen[ref.Value]
 	t.mu.Unlock()
-	simulator.Map.Update(vm, toolsChanges(false))
+	simulator.Map.Update(vm, toolsChanges(vm.Self, false))
 	t.after(ref, g, func() { t.setTools(ref, true) })
 }

@@ -515,6 +515,12 @@ needs C<VMLoginInGuest> first (else C<VIX_E_GUEST_USER_PERMISSIONS>):
 
     my ($err, $home) = VMReadVariable($vmHandle, VIX_GUEST_ENVIRONMENT_VARIABLE, "HOME", 0);
 
+The guest variable C<ip> is a vSphere mapping of the one VMware Tools
+publish on Workstation (C<guestinfo.ip>, what C<vmrun getGuestIPAddress>
+reads): a non-empty C<guestinfo.ip> in the configuration when there is one,
+else the address vSphere reports for the guest (C<guest.ipAddress>, the
+guest's primary IP address while Tools run), else C<"">.
+
 =head2 VMWriteVariable
 
     $err = VMWriteVariable($vmHandle, VIX_VM_GUEST_VARIABLE, "role", "db", 0);
@@ -547,9 +553,21 @@ must be powered on (else C<VIX_E_VM_NOT_RUNNING>).
     my ($err, $size, $png) = VMCaptureScreenImage($vmHandle,
         VIX_CAPTURESCREENFORMAT_PNG, VIX_INVALID_HANDLE);
 
-The console as PNG bytes (a byte string, C<$size == length $png>). Not yet
-available in this version: it returns C<VIX_E_NOT_SUPPORTED> after checking
-its arguments.
+    open my $fh, '>:raw', 'console.png' or die $!;
+    print {$fh} $png;
+
+The console as PNG bytes: a byte string, C<$size == length $png>. The VM
+must be on, else C<VIX_E_VM_NOT_RUNNING>. C<VIX_CAPTURESCREENFORMAT_PNG> and
+C<VIX_CAPTURESCREENFORMAT_PNG_NOCOMPRESS> are accepted and give the same
+image: vSphere writes one kind of PNG.
+
+On vSphere this is C<CreateScreenshot_Task>, which leaves the PNG in the
+VM's directory on its datastore; the call then fetches it over HTTPS from
+the host it is connected to (the datastore file interface,
+C</folder/...>, with the session's cookie and TLS settings; at most 32 MiB)
+and deletes it there with C<DeleteDatastoreFile_Task>, whether the fetch
+worked or not. A delete that fails does not fail the call (the image is
+yours); the file then stays in the VM's directory.
 
 =head1 INSIDE THE GUEST
 

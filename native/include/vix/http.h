@@ -136,6 +136,12 @@ public:
     // layer decides what it means.
     HttpResponse post(std::string_view soap_action, std::string_view body, const Deadline& dl,
                       const BodyFilter& filter = {});
+    // GETs `target` (a path and query, e.g. the datastore file interface's
+    // "/folder/...") from the current endpoint's origin, with the cookie;
+    // the body is read into memory (at most kMaxBody). Redirects are not
+    // followed: they would move the endpoint this client's SOAP calls use.
+    // Any status is returned; the caller decides what it means.
+    HttpResponse get(std::string_view target, const Deadline& dl);
 
     const Endpoint& endpoint() const { return ep_; }
     bool has_session_cookie() const { return !cookie_.empty(); }
@@ -148,6 +154,9 @@ public:
     void abandon() noexcept { conn_.abandon(); }
 
 private:
+    void start_request(Secret& request, std::string_view method, std::string_view target) const;
+    HttpResponse send(const Secret& request, const Deadline& dl, const BodyFilter& filter = {});
+
     Endpoint ep_;
     std::shared_ptr<const TlsContext> tls_;
     std::string user_agent_;

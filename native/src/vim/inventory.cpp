@@ -37,12 +37,16 @@ std::vector<DatacenterInfo> datacenters(Session& s, const Deadline& dl) {
     std::vector<DatacenterInfo> out;
     std::vector<std::vector<std::string>> ds_refs;
     std::map<std::string, std::string> ds_names;
+    std::vector<std::string> dc_parents;
+    // The folders above the datacenters: moref -> (name, parent).
+    std::map<std::string, std::pair<std::string, std::string>> folders;
     retrieve(
         s,
         [&](RequestBuilder& b) {
             b.open("propSet").text("type", "Datacenter");
-            for (const char* p : {"vmFolder", "hostFolder", "datastore"}) b.text("pathSet", p);
+            for (const char* p : {"name", "parent", "vmFolder", "hostFolder", "datastore"}) b.text("pathSet", p);
             b.close("propSet");
+            b.open("propSet").text("type", "Folder").text("pathSet", "name").text("pathSet", "parent").close("propSet");
             b.open("propSet").text("type", "Datastore").text("pathSet", "name").close("propSet");
             b.open("objectSet").moref("obj", "Folder", s.content().root_folder).text("skip", "true");
             traversal(b, "folders", "Folder", "childEntity", {"folders", "datastores"});
@@ -54,14 +58,30 @@ std::vector<DatacenterInfo> datacenters(Session& s, const Deadline& dl) {
             if (o.type == "Datacenter") {
                 DatacenterInfo dc;
                 dc.moref = std::string(o.moref);
+                dc.name = o.text("name");
+                dc_parents.push_back(o.text("parent"));
                 dc.vm_folder = o.text("vmFolder");
                 dc.host_folder = o.text("hostFolder");
                 out.push_back(std::move(dc));
                 ds_refs.push_back(moref_list(o.get("datastore")));
             } else if (o.type == "Datastore") {
                 ds_names[std::string(o.moref)] = o.text("name");
+            } else if (o.type == "Folder") {
+                folders[std::string(o.moref)] = {o.text("name"), o.text("parent")};
             }
         });
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        // Up the folders to the root folder (which is not reported); the
+        // bound only guards against a server that reports a cycle.
+        out[i].path = out[i].name;
+        std::string up = dc_parents[i];
+        for (int depth = 0; depth < 64 && up != s.content().root_folder; ++depth) {
+            const auto it = folders.find(up);
+            if (it == folders.end()) break;
+            out[i].path = it->second.first + "/" + out[i].path;
+            up = it->second.second;
+        }
+    }
     for (std::size_t i = 0; i < out.size(); ++i)
         for (const std::string& ref : ds_refs[i])
             if (auto it = ds_names.find(ref); it != ds_names.end()) out[i].datastores.push_back(it->second);

@@ -16,8 +16,9 @@ VmConfig read_vm_config(Session& s, const std::string& vm, const Deadline& dl) {
     VmConfig c;
     retrieve_object(s, "VirtualMachine", vm,
                     {"config.extraConfig", "config.name", "config.guestId", "config.hardware.memoryMB",
-                     "config.hardware.numCPU"},
+                     "config.hardware.numCPU", "guest.ipAddress"},
                     dl, [&](const ObjectProps& o) {
+                        c.guest_ip = o.text("guest.ipAddress");
                         c.name = o.text("config.name");
                         c.guest_id = o.text("config.guestId");
                         c.memory_mb = o.text("config.hardware.memoryMB");
@@ -126,6 +127,12 @@ std::string start_upgrade_tools(Session& s, const std::string& vm, std::string_v
     if (!installer_options.empty()) b.text("installerOptions", installer_options);
     b.finish();
     return task_of(s.call("UpgradeTools_Task", req, dl), "UpgradeTools_Task");
+}
+
+std::string start_create_screenshot(Session& s, const std::string& vm, const Deadline& dl) {
+    Secret req;
+    RequestBuilder(req, "CreateScreenshot_Task", "VirtualMachine", vm).finish();
+    return task_of(s.call("CreateScreenshot_Task", req, dl), "CreateScreenshot_Task");
 }
 
 }  // namespace vix

@@ -20,14 +20,19 @@ bool parse_datastore_path(std::string_view in, DatastorePath& out);
 
 struct DatacenterInfo {
     std::string moref;
+    std::string name;
+    // Its inventory path below the root folder ("Folder1/DC0", or the name
+    // when it sits in the root folder): the dcPath of the datastore file
+    // interface (GET /folder/...).
+    std::string path;
     std::string vm_folder;
     std::string host_folder;
     std::vector<std::string> datastores;  // names
     bool holds(std::string_view datastore) const;
 };
 
-// Every datacenter in inventory order, with its datastores' names: one
-// RetrievePropertiesEx that walks the folder tree.
+// Every datacenter in inventory order, with its name, inventory path and
+// datastores' names: one RetrievePropertiesEx that walks the folder tree.
 std::vector<DatacenterInfo> datacenters(Session& s, const Deadline& dl);
 
 // SearchIndex.FindByDatastorePath in one datacenter: the VM's moref, or "".

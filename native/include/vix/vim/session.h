@@ -80,6 +80,14 @@ public:
     // GET into a temporary file beside local_path, renamed into place when
     // complete; a failure leaves an existing file untouched.
     void download(const std::string& url, const std::string& local_path, const Deadline& dl, Progress progress = {});
+    // GET of a file the session may read on its own host (the datastore
+    // file interface, "/folder/<path>?dcPath=..&dsName=..": `target` escaped
+    // by the caller) with the session cookie, on a pooled connection, into
+    // memory: at most kMaxBody (32 MiB), else VIX_E_NET_HTTP_TRANSFER. 401
+    // (the session expired) logs in again once, as call() does; 404 is
+    // VIX_E_FILE_NOT_FOUND; any other status but 200,
+    // VIX_E_NET_HTTP_HTTP_RETURNED_ERROR.
+    std::string get_bytes(std::string_view target, const Deadline& dl);
     // The endpoint a transfer URL names ("*" resolved); throws for a URL
     // that is malformed or would leave https.
     Endpoint transfer_endpoint(std::string_view url) const;

@@ -17,6 +17,7 @@ struct VmConfig {
     std::string guest_id;   // config.guestId
     std::string memory_mb;  // config.hardware.memoryMB
     std::string num_cpu;    // config.hardware.numCPU
+    std::string guest_ip;   // guest.ipAddress: the guest's primary address while Tools run, else ""
 };
 
 // One RetrievePropertiesEx.
@@ -58,5 +59,9 @@ void mount_tools_installer(Session& s, const std::string& vm, const Deadline& dl
 // UpgradeTools_Task; installerOptions left out when empty.
 std::string start_upgrade_tools(Session& s, const std::string& vm, std::string_view installer_options,
                                 const Deadline& dl);
+
+// CreateScreenshot_Task: its result is the PNG's datastore path
+// ("[ds] dir/name-N.png"), left there for the caller to fetch and delete.
+std::string start_create_screenshot(Session& s, const std::string& vm, const Deadline& dl);
 
 }  // namespace vix
