@@ -3,6 +3,8 @@
     python3 pyvmomi_vm.py URL USER PASSWORD cycle VMXPATH N
     python3 pyvmomi_vm.py URL USER PASSWORD snapcycle VMXPATH N
     python3 pyvmomi_vm.py URL USER PASSWORD find N
+    python3 pyvmomi_vm.py URL USER PASSWORD guestcopy VMXPATH LOCALFILE N
+    python3 pyvmomi_vm.py URL USER PASSWORD guestrun VMXPATH N
 
 A VM cycle: SearchIndex.FindByDatastorePath in the first datacenter, the
 power state, PowerOnVM_Task and PowerOffVM_Task each waited for with
@@ -11,7 +13,17 @@ A listing: a ContainerView of VirtualMachines and one RetrievePropertiesEx
 (ContinueRetrievePropertiesEx while there is a token) for
 config.files.vmPathName and runtime.powerState: the fast way, not one
 round trip per VM.
+Guest rows (guest user "guest", password "guestpasswd"): a copy is
+fileManager.InitiateFileTransferToGuest, a PUT with http.client streaming
+the file (a file object body with its Content-Length, 64 KiB blocks, on an
+unverified SSL context), InitiateFileTransferFromGuest and a GET read in
+64 KiB chunks into another file, whose size is checked. A run is
+processManager.StartProgramInGuest(/bin/true), then ListProcessesInGuest
+for its pid until it has an endTime, after 50 ms doubling to 1 s (the
+module's backoff).
 """
+import http.client
+import os
 import ssl
 import sys
 import time
@@ -33,8 +45,14 @@ def status_kb(key):
 def main():
     url, user, password, mode = sys.argv[1:5]
     snaps = mode == "snapcycle"
-    cycle = mode in ("cycle", "snapcycle")
-    path, n = (sys.argv[5], int(sys.argv[6])) if cycle else (None, int(sys.argv[5]))
+    copy = mode == "guestcopy"
+    run = mode == "guestrun"
+    cycle = mode in ("cycle", "snapcycle", "guestcopy", "guestrun")
+    local = None
+    if copy:
+        path, local, n = sys.argv[5], sys.argv[6], int(sys.argv[7])
+    else:
+        path, n = (sys.argv[5], int(sys.argv[6])) if cycle else (None, int(sys.argv[5]))
     u = urlparse(url)
     si = SmartConnect(host=u.hostname, port=u.port or 443, user=user, pwd=password,
                       sslContext=ssl._create_unverified_context())
@@ -110,9 +128,76 @@ def main():
         view.Destroy()
         return len(paths)
 
+    xfer_ctx = ssl._create_unverified_context()
+    gvm = auth = fm = pm = None
+    size, back = 0, None
+
+    def transfer_conn(url):
+        t = urlparse(url)
+        host = u.hostname if t.hostname == "*" else t.hostname  # "*": the host we are connected to
+        conn = http.client.HTTPSConnection(host, t.port or 443, context=xfer_ctx, blocksize=65536)
+        return conn, t.path + ("?" + t.query if t.query else "")
+
+    def guest_copy():
+        url = fm.InitiateFileTransferToGuest(gvm, auth, "/tmp/bench.bin",
+                                             vim.vm.guest.FileManager.PosixFileAttributes(), size, True)
+        conn, target = transfer_conn(url)
+        with open(local, "rb") as f:
+            conn.request("PUT", target, body=f, headers={"Content-Length": str(size),
+                                                         "Content-Type": "application/octet-stream"})
+            resp = conn.getresponse()
+            resp.read()
+        conn.close()
+        if resp.status != 200:
+            raise RuntimeError("PUT: HTTP %d" % resp.status)
+        info = fm.InitiateFileTransferFromGuest(gvm, auth, "/tmp/bench.bin")
+        conn, target = transfer_conn(info.url)
+        conn.request("GET", target)
+        resp = conn.getresponse()
+        if resp.status != 200:
+            raise RuntimeError("GET: HTTP %d" % resp.status)
+        with open(back, "wb") as f:
+            while True:
+                chunk = resp.read(65536)
+                if not chunk:
+                    break
+                f.write(chunk)
+        conn.close()
+        if info.size != size or os.path.getsize(back) != size:
+            raise RuntimeError("the copy back has the wrong size")
+
+    def guest_run():
+        pid = pm.StartProgramInGuest(gvm, auth, vim.vm.guest.ProcessManager.ProgramSpec(programPath="/bin/true",
+                                                                                       arguments=""))
+        delay = 0.05
+        for _ in range(1000):  # bounded
+            time.sleep(delay)
+            ps = pm.ListProcessesInGuest(gvm, auth, [pid])
+            if not ps:
+                raise RuntimeError("process %d gone" % pid)
+            if ps[0].endTime is not None:
+                return
+            delay = min(delay * 2, 1.0)
+        raise RuntimeError("/bin/true did not end")
+
     rss0 = status_kb("VmRSS")
-    one = snap_cycle if snaps else vm_cycle
-    if cycle:
+    if copy or run:  # untimed set-up: the VM, Tools running, the managers
+        gvm = content.searchIndex.FindByDatastorePath(content.rootFolder.childEntity[0], path)
+        for _ in range(300):
+            if gvm.guest.toolsRunningStatus == "guestToolsRunning":
+                break
+            time.sleep(0.1)
+        else:
+            raise RuntimeError("VMware Tools not running")
+        auth = vim.vm.guest.NamePasswordAuthentication(username="guest", password="guestpasswd",
+                                                       interactiveSession=False)
+        fm = content.guestOperationsManager.fileManager
+        pm = content.guestOperationsManager.processManager
+        if copy:
+            size = os.path.getsize(local)
+            back = local + ".pyvmomi"
+    one = snap_cycle if snaps else guest_copy if copy else guest_run if run else vm_cycle
+    if cycle and not copy:
         one()
     lat = []
     c0, w0 = time.process_time(), time.monotonic()
@@ -127,9 +212,12 @@ def main():
     lat.sort()
     med = lat[n // 2] if n % 2 else (lat[n // 2 - 1] + lat[n // 2]) / 2
     p95 = lat[max(1, -(-95 * n // 100)) - 1]
+    name = "snapcycle" if snaps else "guestcopy" if copy else "guestrun" if run else "vmcycle" if cycle else "find"
+    extra = " mb_per_s=%.1f" % (2 * size / 1048576 / (med / 1e3)) if copy else ""
     print("RESULT client=pyvmomi mode=%s n=%d median_ms=%.3f p95_ms=%.3f wall_s=%.3f cpu_ms_per_cycle=%.3f "
-          "items=%d peak_growth_kb=%d" % ("snapcycle" if snaps else "vmcycle" if cycle else "find", n, med, p95, wall, cpu / n, items,
-                                          status_kb("VmHWM") - rss0))
+          "items=%d peak_growth_kb=%d%s" % (name, n, med, p95, wall, cpu / n, items, status_kb("VmHWM") - rss0, extra))
+    if copy:
+        os.unlink(back)
     Disconnect(si)
 
 

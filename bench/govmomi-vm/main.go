@@ -3,18 +3,29 @@
 //	govmomi-vm URL USER PASSWORD cycle VMXPATH N
 //	govmomi-vm URL USER PASSWORD snapcycle VMXPATH N
 //	govmomi-vm URL USER PASSWORD find N
+//	govmomi-vm URL USER PASSWORD guestcopy VMXPATH LOCALFILE N
+//	govmomi-vm URL USER PASSWORD guestrun VMXPATH N
 //
 // A VM cycle: object.SearchIndex.FindByDatastorePath in the default
 // datacenter, the power state, PowerOn and PowerOff each waited for with
 // Task.Wait (property collector, WaitForUpdatesEx). A listing: a
 // ContainerView of VirtualMachines and view.Retrieve of
 // config.files.vmPathName and runtime.powerState into mo.VirtualMachine.
+// Guest rows (guest user "guest", password "guestpasswd"), with
+// github.com/vmware/govmomi/guest: a copy is FileManager's
+// InitiateFileTransferToGuest, TransferURL and the soap client's Upload
+// (the file as the body, soap.Upload{ContentLength}), then
+// InitiateFileTransferFromGuest and Download copied into another file,
+// whose size is checked. A run is ProcessManager.StartProgram(/bin/true),
+// then ListProcesses for its pid until it has an EndTime, after 50 ms
+// doubling to 1 s (the module's backoff).
 package main
 
 import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"sort"
@@ -25,10 +36,12 @@ import (
 
 	"github.com/vmware/govmomi"
 	"github.com/vmware/govmomi/find"
+	"github.com/vmware/govmomi/guest"
 	"github.com/vmware/govmomi/object"
 	"github.com/vmware/govmomi/view"
 	"github.com/vmware/govmomi/vim25/methods"
 	"github.com/vmware/govmomi/vim25/mo"
+	"github.com/vmware/govmomi/vim25/soap"
 	"github.com/vmware/govmomi/vim25/types"
 )
 
@@ -70,10 +83,17 @@ func main() {
 	}
 	u.User = url.UserPassword(os.Args[2], os.Args[3])
 	snaps := os.Args[4] == "snapcycle"
-	cycle := os.Args[4] == "cycle" || snaps
-	path := ""
+	copyMode := os.Args[4] == "guestcopy"
+	runMode := os.Args[4] == "guestrun"
+	cycle := os.Args[4] == "cycle" || snaps || copyMode || runMode
+	path, local := "", ""
 	nArg := os.Args[5]
-	if cycle {
+	if copyMode {
+		if len(os.Args) < 8 {
+			die(fmt.Errorf("guestcopy needs VMXPATH LOCALFILE N"))
+		}
+		path, local, nArg = os.Args[5], os.Args[6], os.Args[7]
+	} else if cycle {
 		path, nArg = os.Args[5], os.Args[6]
 	}
 	n, _ := strconv.Atoi(nArg)
@@ -166,12 +186,133 @@ func main() {
 		}
 		return v.Destroy(ctx)
 	}
+	var (
+		fm   *guest.FileManager
+		pm   *guest.ProcessManager
+		auth = &types.NamePasswordAuthentication{Username: "guest", Password: "guestpasswd", GuestAuthentication: types.GuestAuthentication{InteractiveSession: false}}
+		size int64
+		back string
+	)
+	guestCopy := func() error {
+		u, err := fm.InitiateFileTransferToGuest(ctx, auth, "/tmp/bench.bin", &types.GuestPosixFileAttributes{}, size, true)
+		if err != nil {
+			return err
+		}
+		tu, err := fm.TransferURL(ctx, u)
+		if err != nil {
+			return err
+		}
+		f, err := os.Open(local)
+		if err != nil {
+			return err
+		}
+		p := soap.DefaultUpload
+		p.ContentLength = size
+		err = c.Client.Client.Upload(ctx, f, tu, &p)
+		f.Close()
+		if err != nil {
+			return err
+		}
+		info, err := fm.InitiateFileTransferFromGuest(ctx, auth, "/tmp/bench.bin")
+		if err != nil {
+			return err
+		}
+		tu, err = fm.TransferURL(ctx, info.Url)
+		if err != nil {
+			return err
+		}
+		rc, _, err := c.Client.Client.Download(ctx, tu, &soap.DefaultDownload)
+		if err != nil {
+			return err
+		}
+		out, err := os.Create(back)
+		if err != nil {
+			rc.Close()
+			return err
+		}
+		got, err := io.Copy(out, rc)
+		rc.Close()
+		if cerr := out.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
+		if got != size || info.Size != size {
+			return fmt.Errorf("the copy back has %d bytes, not %d", got, size)
+		}
+		return nil
+	}
+	guestRun := func() error {
+		pid, err := pm.StartProgram(ctx, auth, &types.GuestProgramSpec{ProgramPath: "/bin/true", Arguments: ""})
+		if err != nil {
+			return err
+		}
+		delay := 50 * time.Millisecond
+		for i := 0; i < 1000; i++ { // bounded
+			time.Sleep(delay)
+			ps, err := pm.ListProcesses(ctx, auth, []int64{pid})
+			if err != nil {
+				return err
+			}
+			if len(ps) == 0 {
+				return fmt.Errorf("process %d gone", pid)
+			}
+			if ps[0].EndTime != nil {
+				return nil
+			}
+			if delay *= 2; delay > time.Second {
+				delay = time.Second
+			}
+		}
+		return fmt.Errorf("/bin/true did not end")
+	}
 	rss0 := statusKB("VmRSS")
+	if copyMode || runMode { // untimed set-up: the VM, Tools running, the managers
+		dc, err := find.NewFinder(c.Client, false).DefaultDatacenter(ctx)
+		if err != nil {
+			die(err)
+		}
+		ref, err := object.NewSearchIndex(c.Client).FindByDatastorePath(ctx, dc, path)
+		if err != nil || ref == nil {
+			die(fmt.Errorf("no VM at %s: %v", path, err))
+		}
+		vm := ref.(*object.VirtualMachine)
+		running := false
+		for i := 0; i < 300 && !running; i++ {
+			if running, err = vm.IsToolsRunning(ctx); err != nil {
+				die(err)
+			} else if !running {
+				time.Sleep(100 * time.Millisecond)
+			}
+		}
+		if !running {
+			die(fmt.Errorf("VMware Tools not running"))
+		}
+		om := guest.NewOperationsManager(c.Client, vm.Reference())
+		if fm, err = om.FileManager(ctx); err != nil {
+			die(err)
+		}
+		if pm, err = om.ProcessManager(ctx); err != nil {
+			die(err)
+		}
+		if copyMode {
+			st, err := os.Stat(local)
+			if err != nil {
+				die(err)
+			}
+			size, back = st.Size(), local+".govmomi"
+		}
+	}
 	one := vmCycle
 	if snaps {
 		one = snapCycle
+	} else if copyMode {
+		one = guestCopy
+	} else if runMode {
+		one = guestRun
 	}
-	if cycle {
+	if cycle && !copyMode {
 		if err := one(); err != nil {
 			die(err)
 		}
@@ -200,13 +341,20 @@ func main() {
 	if k < 1 {
 		k = 1
 	}
-	mode := "find"
-	if snaps {
+	mode, extra := "find", ""
+	switch {
+	case snaps:
 		mode = "snapcycle"
-	} else if cycle {
+	case copyMode:
+		mode = "guestcopy"
+		extra = fmt.Sprintf(" mb_per_s=%.1f", 2*float64(size)/1048576/(med/1e3))
+		os.Remove(back)
+	case runMode:
+		mode = "guestrun"
+	case cycle:
 		mode = "vmcycle"
 	}
-	fmt.Printf("RESULT client=govmomi mode=%s n=%d median_ms=%.3f p95_ms=%.3f wall_s=%.3f cpu_ms_per_cycle=%.3f items=%d peak_growth_kb=%d\n",
-		mode, n, med, lat[k-1], wall, cpu/float64(n), items, statusKB("VmHWM")-rss0)
+	fmt.Printf("RESULT client=govmomi mode=%s n=%d median_ms=%.3f p95_ms=%.3f wall_s=%.3f cpu_ms_per_cycle=%.3f items=%d peak_growth_kb=%d%s\n",
+		mode, n, med, lat[k-1], wall, cpu/float64(n), items, statusKB("VmHWM")-rss0, extra)
 	_ = c.Logout(ctx)
 }
