@@ -176,6 +176,35 @@ subtest 'copies' => sub {
         'no write access in the guest';
 };
 
+subtest 'copy progress: the optional callback' => sub {
+    my $src = "$local/progress.bin";
+    spew($src, join('', map { chr($_ % 251) } 1 .. 1_500_000));
+    my $size = -s $src;
+    for my $dir ('in', 'out') {
+        my @calls;
+        my $cb = sub { push @calls, [@_] };
+        my $e = $dir eq 'in'
+            ? VMCopyFileFromHostToGuest($vm, $src, '/tmp/progress.bin', 0, 0, $cb)
+            : VMCopyFileFromGuestToHost($vm, '/tmp/progress.bin', "$local/progress.out", 0, 0, $cb);
+        is $e, VIX_OK, "copy $dir with a progress callback" or diag GetLastErrorDetail();
+        cmp_ok scalar(@calls), '>=', 2, '... called as the copy goes (' . scalar(@calls) . ' times)';
+        my @done = map { $_->[0] } @calls;
+        is_deeply \@done, [sort { $a <=> $b } @done], '... bytes done never go back';
+        is_deeply $calls[-1], [$size, $size], '... ends at the file size, the total it announced';
+        ok !(grep { $_->[1] != $size } @calls), '... the same total every time';
+    }
+    is sha("$local/progress.out"), sha($src), 'the copies are intact';
+    is VMCopyFileFromHostToGuest($vm, $src, '/tmp/progress2.bin', 0, 0, sub { die "in the callback\n" }), VIX_OK,
+        'a callback that dies does not break the copy';
+    my $n = sim_methods($g->{sim});
+    for my $bad ('not code', [], {}, 42) {
+        is VMCopyFileFromHostToGuest($vm, $src, '/tmp/progress3.bin', 0, 0, $bad), VIX_E_INVALID_ARG,
+            'a progress argument that is not code: VIX_E_INVALID_ARG';
+        is VMCopyFileFromGuestToHost($vm, '/tmp/progress.bin', "$local/p3", 0, 0, $bad), VIX_E_INVALID_ARG, '... both ways';
+    }
+    is scalar(sim_methods($g->{sim})), $n, '... nothing sent';
+};
+
 subtest 'a file larger than 64 MiB, in bounded memory' => sub {
     my $big = "$local/big.bin";
     my $mib = 80;

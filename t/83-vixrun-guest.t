@@ -223,6 +223,25 @@ is(vixrun([@H, 'stop', $off])->{status}, 0, 'one VM off');
     stop_sim($slow);
 }
 
+# --- the copy progress bar: on a terminal only (script(1) gives vixrun a pty) -------------
+SKIP: {
+    skip 'script(1) not available', 4 unless -x '/usr/bin/script';
+    my $dir = tempdir(CLEANUP => 1);
+    open my $fh, '>:raw', "$dir/two.bin" or die;
+    print {$fh} map { chr($_ % 256) } 1 .. 2_000_000;
+    close $fh;
+    my $cmd = join ' ', map { my $q = $_; $q =~ s/'/'\\''/g; "'$q'" }
+        perl_cmd(), vixrun_path(), @G, 'CopyFileFromHostToGuest', $vm, "$dir/two.bin", '/tmp/two.bin';
+    my ($st, $out) = VixTest::_run(['/usr/bin/script', '-qec', $cmd, '/dev/null'],
+                                   env => { HOME => $dir }, timeout => 120, merge => 1);
+    is($st >> 8, 0, 'CopyFileFromHostToGuest on a terminal');
+    like($out, qr/copying to the guest \[#{30}\] 100% 1\.9\/1\.9 MiB/, '... draws a progress bar that ends full');
+    my $r = vixrun([@G, 'CopyFileFromHostToGuest', $vm, "$dir/two.bin", '/tmp/two2.bin']);
+    is_deeply([$r->{status}, $r->{out}, $r->{err}], [0, '', ''], 'not on a terminal: no bar, nothing printed');
+    $r = vixrun_json([@G, 'CopyFileFromGuestToHost', $vm, '/tmp/two.bin', "$dir/back.bin"]);
+    is(-s "$dir/back.bin", 2_000_000, '--json: the copy, and no bar in its output') or diag($r->{out});
+}
+
 # --- no password in ps while a guest program runs ---------------------------------------
 
 {

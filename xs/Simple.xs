@@ -81,6 +81,37 @@ static void record(pTHX_ const vix::Status& s) {
     sv_setpvn(MY_CXT.last_detail, s.detail.data(), s.detail.size());
 }
 
+/* An optional code reference as the core's progress callback. The core
+ * calls it on this thread, inside the call; a die in it is caught here (it
+ * must never unwind through the core) and ignored. */
+static vix::CallbackArg to_callback_arg(pTHX_ SV* sv) {
+    vix::CallbackArg a;
+    if (!sv) return a;
+    SvGETMAGIC(sv);
+    if (!SvOK(sv)) return a;
+    if (!SvROK(sv) || SvTYPE(SvRV(sv)) != SVt_PVCV) {
+        a.kind = vix::CallbackArg::NotCode;
+        return a;
+    }
+    a.kind = vix::CallbackArg::Code;
+    SV* code = sv;  /* alive for the call: it is on the argument stack */
+    a.progress = [code](std::uint64_t done, std::uint64_t total) {
+        dTHX;
+        dSP;
+        ENTER;
+        SAVETMPS;
+        PUSHMARK(SP);
+        EXTEND(SP, 2);
+        mPUSHu((UV)done);
+        mPUSHu((UV)total);
+        PUTBACK;
+        call_sv(code, G_DISCARD | G_EVAL);
+        FREETMPS;
+        LEAVE;
+    };
+    return a;
+}
+
 /* A string from the server (UTF-8) as a Perl character string. */
 static SV* utf8_sv(pTHX_ const std::string& s) {
     SV* sv = newSVpvn(s.data(), s.size());

@@ -93,28 +93,40 @@ VMKillProcessInGuest(vmHandle, pid, options)
     PUSH_STATUS(vix::vm_kill_process(to_handle(aTHX_ vmHandle), to_int_arg(aTHX_ pid), to_int_arg(aTHX_ options)));
 
 void
-VMCopyFileFromHostToGuest(vmHandle, hostPathName, guestPathName, options, propertyListHandle)
+VMCopyFileFromHostToGuest(vmHandle, hostPathName, guestPathName, options, propertyListHandle, progress = NULL)
     SV* vmHandle
     SV* hostPathName
     SV* guestPathName
     SV* options
     SV* propertyListHandle
+    SV* progress
   PPCODE:
-    PUSH_STATUS(vix::vm_copy_file_to_guest(to_handle(aTHX_ vmHandle), to_str_arg(aTHX_ hostPathName),
-                                           to_str_arg(aTHX_ guestPathName), to_int_arg(aTHX_ options),
-                                           to_int_arg(aTHX_ propertyListHandle)));
+    /* The progress callback runs Perl code, which may move the stack. */
+    const SSize_t base = SP - PL_stack_base;
+    const vix::Status s = vix::vm_copy_file_to_guest(to_handle(aTHX_ vmHandle), to_str_arg(aTHX_ hostPathName),
+                                                     to_str_arg(aTHX_ guestPathName), to_int_arg(aTHX_ options),
+                                                     to_int_arg(aTHX_ propertyListHandle),
+                                                     to_callback_arg(aTHX_ progress));
+    SP = PL_stack_base + base;
+    PUSH_STATUS(s);
 
 void
-VMCopyFileFromGuestToHost(vmHandle, guestPathName, hostPathName, options, propertyListHandle)
+VMCopyFileFromGuestToHost(vmHandle, guestPathName, hostPathName, options, propertyListHandle, progress = NULL)
     SV* vmHandle
     SV* guestPathName
     SV* hostPathName
     SV* options
     SV* propertyListHandle
+    SV* progress
   PPCODE:
-    PUSH_STATUS(vix::vm_copy_file_from_guest(to_handle(aTHX_ vmHandle), to_str_arg(aTHX_ guestPathName),
-                                             to_str_arg(aTHX_ hostPathName), to_int_arg(aTHX_ options),
-                                             to_int_arg(aTHX_ propertyListHandle)));
+    /* The progress callback runs Perl code, which may move the stack. */
+    const SSize_t base = SP - PL_stack_base;
+    const vix::Status s = vix::vm_copy_file_from_guest(to_handle(aTHX_ vmHandle), to_str_arg(aTHX_ guestPathName),
+                                                       to_str_arg(aTHX_ hostPathName), to_int_arg(aTHX_ options),
+                                                       to_int_arg(aTHX_ propertyListHandle),
+                                                       to_callback_arg(aTHX_ progress));
+    SP = PL_stack_base + base;
+    PUSH_STATUS(s);
 
 void
 VMDeleteFileInGuest(vmHandle, guestPathName)

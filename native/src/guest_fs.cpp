@@ -78,9 +78,16 @@ std::int64_t local_source(const std::string& path) {
     return static_cast<std::int64_t>(st.st_size);
 }
 
-void upload(const GuestContext& c, const std::string& local, std::int64_t size, const std::string& guest_path) {
+void upload(const GuestContext& c, const std::string& local, std::int64_t size, const std::string& guest_path,
+            const Progress& progress = {}) {
     const std::string url = initiate_to_guest(c.target(), guest_path, size, true, c.deadline());
-    transfer_put(*c.host().session, url, local, c.deadline());
+    transfer_put(*c.host().session, url, local, c.deadline(), progress);
+}
+
+// The optional progress callback: checked last, in its turn.
+const Progress& progress_arg(const CallbackArg& a) {
+    if (a.kind == CallbackArg::NotCode) invalid_arg("progress must be a code reference");
+    return a.progress;
 }
 
 // A local temporary file holding `text`, removed with this object.
@@ -131,33 +138,36 @@ std::string sh_quote(const std::string& s) {
 }  // namespace
 
 Status vm_copy_file_to_guest(int vm_handle, const StrArg& host_path, const StrArg& guest_path, const IntArg& options,
-                             const IntArg& property_list) noexcept {
+                             const IntArg& property_list, const CallbackArg& progress) noexcept {
     return guarded([&] {
         std::shared_ptr<VmObject> vm = guest_vm(vm_handle);
         const std::string local = required_string(host_path, "hostPathName");
         const std::string remote = guest_path_arg(guest_path, "guestPathName");
         options_arg(options, 0);
         no_handle_arg(property_list);
+        const Progress& report = progress_arg(progress);
         const GuestContext c(*vm, "VMCopyFileFromHostToGuest");
-        on_guest(c.op(), vm->path, [&] { upload(c, local, local_source(local), remote); });
+        on_guest(c.op(), vm->path, [&] { upload(c, local, local_source(local), remote, report); });
     });
 }
 
 Status vm_copy_file_from_guest(int vm_handle, const StrArg& guest_path, const StrArg& host_path,
-                               const IntArg& options, const IntArg& property_list) noexcept {
+                               const IntArg& options, const IntArg& property_list,
+                               const CallbackArg& progress) noexcept {
     return guarded([&] {
         std::shared_ptr<VmObject> vm = guest_vm(vm_handle);
         const std::string remote = guest_path_arg(guest_path, "guestPathName");
         const std::string local = required_string(host_path, "hostPathName");
         options_arg(options, 0);
         no_handle_arg(property_list);
+        const Progress& report = progress_arg(progress);
         const GuestContext c(*vm, "VMCopyFileFromGuestToHost");
         on_guest(c.op(), vm->path, [&] {
             struct stat st;
             if (::stat(local.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
                 throw Error(VIX_E_NOT_A_FILE, local + " is a directory");
             const std::string url = initiate_from_guest(c.target(), remote, c.deadline());
-            transfer_get(*c.host().session, url, local, c.deadline());
+            transfer_get(*c.host().session, url, local, c.deadline(), report);
         });
     });
 }

@@ -663,13 +663,22 @@ settings). Streamed: memory stays small whatever the size. A missing local
 file is C<VIX_E_FILE_NOT_FOUND>, a directory C<VIX_E_NOT_A_FILE> (checked
 before anything is sent).
 
+Beyond the original, both copy functions take an optional sixth argument, a
+code reference called as the copy goes (about every 64 KiB) with the bytes
+done and the total; a C<die> in it is ignored. Anything else there is
+C<VIX_E_INVALID_ARG>.
+
+    $err = VMCopyFileFromHostToGuest($vmHandle, "big.iso", "/tmp/big.iso", 0, 0,
+        sub { my ($done, $total) = @_; printf STDERR "\r%d%%", 100 * $done / $total });
+
 =head2 VMCopyFileFromGuestToHost
 
     $err = VMCopyFileFromGuestToHost($vmHandle, "/tmp/test.log", "logs/test.log", 0, 0);
 
 Copies a guest file here (C<InitiateFileTransferFromGuest>, then C<GET>),
 streamed into a temporary file beside the target and renamed into place only
-when complete: a failed copy leaves an existing file as it was.
+when complete: a failed copy leaves an existing file as it was. The optional
+sixth argument is a progress callback, as for L</VMCopyFileFromHostToGuest>.
 
 =head2 VMDeleteFileInGuest
 

@@ -21,6 +21,13 @@ struct StrArg {
     std::string_view bytes;
 };
 
+// An optional callback argument: undef (none), code (a Perl code reference,
+// already wrapped), or anything else, which the core refuses in its turn.
+struct CallbackArg {
+    enum Kind { Undef, Code, NotCode } kind = Undef;
+    Progress progress;
+};
+
 struct PropertyValue {
     bool is_string = false;
     std::int64_t number = 0;

@@ -39,10 +39,12 @@ Status vm_kill_process(int vm, const IntArg& pid, const IntArg& options) noexcep
 
 // ---- files (guest_fs.cpp) ----
 
+// `progress` (beyond the original, optional) is told the bytes done and the
+// total as the copy goes (every 64 KiB or so), on the calling thread.
 Status vm_copy_file_to_guest(int vm, const StrArg& host_path, const StrArg& guest_path, const IntArg& options,
-                             const IntArg& property_list) noexcept;
+                             const IntArg& property_list, const CallbackArg& progress = {}) noexcept;
 Status vm_copy_file_from_guest(int vm, const StrArg& guest_path, const StrArg& host_path, const IntArg& options,
-                               const IntArg& property_list) noexcept;
+                               const IntArg& property_list, const CallbackArg& progress = {}) noexcept;
 Status vm_delete_file_in_guest(int vm, const StrArg& path) noexcept;
 Status vm_file_exists_in_guest(int vm, const StrArg& path, bool& exists) noexcept;
 Status vm_directory_exists_in_guest(int vm, const StrArg& path, bool& exists) noexcept;

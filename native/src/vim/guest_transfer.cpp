@@ -6,12 +6,14 @@
 
 namespace vix {
 
-void transfer_put(Session& s, const std::string& url, const std::string& local_path, const Deadline& dl) {
-    s.upload(url, local_path, dl);
+void transfer_put(Session& s, const std::string& url, const std::string& local_path, const Deadline& dl,
+                  const Progress& progress) {
+    s.upload(url, local_path, dl, progress);
 }
 
-void transfer_get(Session& s, const std::string& url, const std::string& local_path, const Deadline& dl) {
-    s.download(url, local_path, dl);
+void transfer_get(Session& s, const std::string& url, const std::string& local_path, const Deadline& dl,
+                  const Progress& progress) {
+    s.download(url, local_path, dl, progress);
 }
 
 }  // namespace vix

@@ -92,10 +92,12 @@ std::string initiate_from_guest(const GuestTarget& t, std::string_view path, con
 
 // PUT the local file to a transfer URL ("*" host: the session's host), in
 // bounded memory, with Content-Length.
-void transfer_put(Session& s, const std::string& url, const std::string& local_path, const Deadline& dl);
+void transfer_put(Session& s, const std::string& url, const std::string& local_path, const Deadline& dl,
+                  const Progress& progress = {});
 // GET a transfer URL into a temporary file beside local_path, renamed into
 // place only when complete.
-void transfer_get(Session& s, const std::string& url, const std::string& local_path, const Deadline& dl);
+void transfer_get(Session& s, const std::string& url, const std::string& local_path, const Deadline& dl,
+                  const Progress& progress = {});
 
 // ---- helpers shared by the guest files ----
 
