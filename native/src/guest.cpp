@@ -64,7 +64,7 @@ Status vm_wait_for_tools(int vm_handle, const IntArg& timeout_seconds) noexcept 
         std::shared_ptr<VmObject> vm = guest_vm(vm_handle);
         const std::int64_t secs = int_arg(timeout_seconds, "timeoutInSeconds");
         const HostSession& h = *vm->host;
-        on_guest("VMWaitForToolsInGuest", vm->path, [&] {
+        on_vm("VMWaitForToolsInGuest", vm->path, [&] {
             TaskWait w;
             // 0 or negative: no bound of its own (a signal still stops it).
             if (secs > 0) w.overall = std::chrono::seconds(std::min<std::int64_t>(secs, 1 << 24));
@@ -96,7 +96,7 @@ Status vm_login_in_guest(int vm_handle, const StrArg& user, const StrArg& passwo
         vm->logout_guest();  // a failed login leaves the handle logged out
         Secret pw(password.bytes);
         HostSession& h = *vm->host;
-        on_guest("VMLoginInGuest", vm->path, [&] {
+        on_vm("VMLoginInGuest", vm->path, [&] {
             std::shared_ptr<const GuestManagers> m = managers_of(h);
             validate_credentials(GuestTarget{*h.session, *m, vm->moref, u, pw.view(), interactive},
                                  request_deadline(h));
@@ -162,7 +162,7 @@ Status vm_run_program(int vm_handle, const StrArg& program, const StrArg& args, 
         const std::int64_t o = options_arg(options, kRunOptions);
         no_handle_arg(property_list);
         const GuestContext c(*vm, "VMRunProgramInGuest");
-        on_guest(c.op(), vm->path, [&] {
+        on_vm(c.op(), vm->path, [&] {
             run_in_guest(c, prog, arguments, !(o & VIX_RUNPROGRAM_RETURN_IMMEDIATELY), out);
         });
     });
@@ -174,7 +174,7 @@ Status vm_list_processes(int vm_handle, const IntArg& options, std::vector<Proce
         std::shared_ptr<VmObject> vm = guest_vm(vm_handle);
         options_arg(options, 0);
         const GuestContext c(*vm, "VMListProcessesInGuest");
-        on_guest(c.op(), vm->path, [&] {
+        on_vm(c.op(), vm->path, [&] {
             for (GuestProcess& p : list_processes(c.target(), {}, c.deadline())) {
                 if (p.ended) continue;  // vSphere keeps ended programs listed for a while
                 ProcessEntry e;
@@ -198,7 +198,7 @@ Status vm_kill_process(int vm_handle, const IntArg& pid, const IntArg& options) 
         if (p <= 0) invalid_arg("pid must be a positive process id");
         options_arg(options, 0);
         const GuestContext c(*vm, "VMKillProcessInGuest");
-        on_guest(c.op(), vm->path, [&] { terminate_process(c.target(), p, c.deadline()); });
+        on_vm(c.op(), vm->path, [&] { terminate_process(c.target(), p, c.deadline()); });
     });
 }
 

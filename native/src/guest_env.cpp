@@ -8,7 +8,7 @@ namespace vix {
 
 std::string read_guest_environment_variable(VmObject& vm, const std::string& name) {
     const GuestContext c(vm, "VMReadVariable");
-    return on_guest(c.op(), vm.path, [&] { return read_environment_variable(c.target(), name, c.deadline()); });
+    return on_vm(c.op(), vm.path, [&] { return read_environment_variable(c.target(), name, c.deadline()); });
 }
 
 }  // namespace vix

@@ -147,7 +147,7 @@ Status vm_copy_file_to_guest(int vm_handle, const StrArg& host_path, const StrAr
         no_handle_arg(property_list);
         const Progress& report = progress_arg(progress);
         const GuestContext c(*vm, "VMCopyFileFromHostToGuest");
-        on_guest(c.op(), vm->path, [&] { upload(c, local, local_source(local), remote, report); });
+        on_vm(c.op(), vm->path, [&] { upload(c, local, local_source(local), remote, report); });
     });
 }
 
@@ -162,7 +162,7 @@ Status vm_copy_file_from_guest(int vm_handle, const StrArg& guest_path, const St
         no_handle_arg(property_list);
         const Progress& report = progress_arg(progress);
         const GuestContext c(*vm, "VMCopyFileFromGuestToHost");
-        on_guest(c.op(), vm->path, [&] {
+        on_vm(c.op(), vm->path, [&] {
             struct stat st;
             if (::stat(local.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
                 throw Error(VIX_E_NOT_A_FILE, local + " is a directory");
@@ -177,7 +177,7 @@ Status vm_delete_file_in_guest(int vm_handle, const StrArg& path) noexcept {
         std::shared_ptr<VmObject> vm = guest_vm(vm_handle);
         const std::string p = guest_path_arg(path, "guestPathName");
         const GuestContext c(*vm, "VMDeleteFileInGuest");
-        on_guest(c.op(), vm->path, [&] { delete_file(c.target(), p, c.deadline()); });
+        on_vm(c.op(), vm->path, [&] { delete_file(c.target(), p, c.deadline()); });
     });
 }
 
@@ -187,7 +187,7 @@ static Status exists_in_guest(int vm_handle, const StrArg& path, bool& exists, b
         std::shared_ptr<VmObject> vm = guest_vm(vm_handle);
         const std::string p = guest_path_arg(path, "guestPathName");
         const GuestContext c(*vm, op);
-        on_guest(op, vm->path, [&] {
+        on_vm(op, vm->path, [&] {
             const std::optional<GuestFile> f = stat_in_guest(c, p);
             // A symlink counts as a file, never as a directory (SPEC-VM 17.17).
             exists = f && (f->type == "directory") == want_dir;
@@ -214,7 +214,7 @@ Status vm_rename_file_in_guest(int vm_handle, const StrArg& from, const StrArg& 
         options_arg(options, 0);
         no_handle_arg(property_list);
         const GuestContext c(*vm, "VMRenameFileInGuest");
-        on_guest(c.op(), vm->path, [&] {
+        on_vm(c.op(), vm->path, [&] {
             const std::optional<GuestFile> f = stat_in_guest(c, src);
             if (!f) throw Error(VIX_E_FILE_NOT_FOUND, src + " does not exist");
             // Never onto an existing path (SPEC-VM 17.18): overwrite false.
@@ -234,7 +234,7 @@ Status vm_create_temp_file_in_guest(int vm_handle, const IntArg& options, const 
         options_arg(options, 0);
         no_handle_arg(property_list);
         const GuestContext c(*vm, "VMCreateTempFileInGuest");
-        on_guest(c.op(), vm->path, [&] { path = create_temp_file(c.target(), "vix", "", c.deadline()); });
+        on_vm(c.op(), vm->path, [&] { path = create_temp_file(c.target(), "vix", "", c.deadline()); });
     });
     if (!st.ok()) path.clear();
     return st;
@@ -248,7 +248,7 @@ Status vm_list_directory_in_guest(int vm_handle, const StrArg& path, const IntAr
         const std::string p = guest_path_arg(path, "pathName");
         options_arg(options, 0);
         const GuestContext c(*vm, "VMListDirectoryInGuest");
-        on_guest(c.op(), vm->path, [&] {
+        on_vm(c.op(), vm->path, [&] {
             std::int64_t index = 0;
             for (;;) {
                 GuestFilePage page = list_files(c.target(), p, index, {}, c.deadline());
@@ -282,7 +282,7 @@ Status vm_create_directory_in_guest(int vm_handle, const StrArg& path, const Int
         const std::string p = guest_path_arg(path, "pathName");
         no_handle_arg(property_list);
         const GuestContext c(*vm, "VMCreateDirectoryInGuest");
-        on_guest(c.op(), vm->path, [&] { make_directory(c.target(), p, true, c.deadline()); });
+        on_vm(c.op(), vm->path, [&] { make_directory(c.target(), p, true, c.deadline()); });
     });
 }
 
@@ -292,7 +292,7 @@ Status vm_delete_directory_in_guest(int vm_handle, const StrArg& path, const Int
         const std::string p = guest_path_arg(path, "pathName");
         options_arg(options, 0);
         const GuestContext c(*vm, "VMDeleteDirectoryInGuest");
-        on_guest(c.op(), vm->path, [&] { delete_directory(c.target(), p, true, c.deadline()); });
+        on_vm(c.op(), vm->path, [&] { delete_directory(c.target(), p, true, c.deadline()); });
     });
 }
 
@@ -302,7 +302,7 @@ Status vm_get_file_info_in_guest(int vm_handle, const StrArg& path, FileEntry& i
         std::shared_ptr<VmObject> vm = guest_vm(vm_handle);
         const std::string p = guest_path_arg(path, "pathName");
         const GuestContext c(*vm, "VMGetFileInfoInGuest");
-        on_guest(c.op(), vm->path, [&] {
+        on_vm(c.op(), vm->path, [&] {
             const std::optional<GuestFile> f = stat_in_guest(c, p);
             if (!f) throw Error(VIX_E_FILE_NOT_FOUND, p + " does not exist");
             info.name = f->name;
@@ -326,7 +326,7 @@ Status vm_run_script(int vm_handle, const StrArg& interpreter, const StrArg& scr
         const std::int64_t o = options_arg(options, VIX_RUNPROGRAM_RETURN_IMMEDIATELY | VIX_RUNPROGRAM_ACTIVATE_WINDOW);
         no_handle_arg(property_list);
         const GuestContext c(*vm, "VMRunScriptInGuest");
-        on_guest(c.op(), vm->path, [&] {
+        on_vm(c.op(), vm->path, [&] {
             const bool windows = windows_guest(c);
             const LocalTemp text(script.bytes);
             const std::string file = create_temp_file(c.target(), "vix", windows ? ".bat" : "", c.deadline());

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "api.h"
+#include "vm_ops.h"
 #include "vix/guest.h"
 #include "vix/vim/guest.h"
 
@@ -40,15 +41,8 @@ private:
 // The managers of a host, looked up on first use.
 std::shared_ptr<const GuestManagers> managers_of(HostSession& h);
 
-// The detail names the operation and the VM's path (SPEC-VM 15, 17.12).
-template <class F>
-auto on_guest(const char* op, const std::string& path, F&& f) -> decltype(f()) {
-    try {
-        return f();
-    } catch (const Error& e) {
-        throw Error(e.code(), std::string(op) + " " + path + ": " + e.detail());
-    }
-}
+// Details name the operation and the VM's path, as every VM call's do.
+using vmops::on_vm;
 
 // Starts the program and, unless `wait` is false, polls for its end.
 void run_in_guest(const GuestContext& c, const std::string& program, const std::string& args, bool wait,
