@@ -179,6 +179,9 @@ subtest 'copies' => sub {
 subtest 'copy progress: the optional callback' => sub {
     my $src = "$local/progress.bin";
     spew($src, join('', map { chr($_ % 251) } 1 .. 1_500_000));
+    # Long enough that a copy pausing 50 ms per 64 KiB takes about 5 s.
+    my $big_for_alarm = "$local/alarm.bin";
+    spew($big_for_alarm, "\0" x (6 << 20));
     my $size = -s $src;
     for my $dir ('in', 'out') {
         my @calls;
@@ -194,8 +197,31 @@ subtest 'copy progress: the optional callback' => sub {
         ok !(grep { $_->[1] != $size } @calls), '... the same total every time';
     }
     is sha("$local/progress.out"), sha($src), 'the copies are intact';
-    is VMCopyFileFromHostToGuest($vm, $src, '/tmp/progress2.bin', 0, 0, sub { die "in the callback\n" }), VIX_OK,
-        'a callback that dies does not break the copy';
+    # A die in the callback (a bug, or a script's alarm handler, which Perl
+    # runs inside it) stops the copy; a download leaves no file behind.
+    is VMCopyFileFromHostToGuest($vm, $src, '/tmp/progress2.bin', 0, 0, sub { die "enough\n" }), VIX_E_CANCELLED,
+        'a callback that dies stops the copy: VIX_E_CANCELLED';
+    like GetLastErrorDetail(), qr/progress callback died: enough/, '... and the detail says why';
+    is VMCopyFileFromGuestToHost($vm, '/tmp/progress.bin', "$local/stopped.out", 0, 0,
+                                 sub { die "stop\n" if $_[0] > 0 }), VIX_E_CANCELLED, '... a download too';
+    ok !-e "$local/stopped.out", '... which leaves no file';
+    {
+        # The alarm lands in the callback (its die stops the copy) or in the
+        # core's wait (VIX_E_CANCELLED, then the handler dies after the call):
+        # either way the copy is bounded.
+        local $SIG{ALRM} = sub { die "alarm\n" };
+        my $slow = sub { select(undef, undef, undef, 0.05) };
+        my $t0 = time;
+        alarm 1;
+        my $e = eval { VMCopyFileFromHostToGuest($vm, $big_for_alarm, '/tmp/alarm.bin', 0, 0, $slow) };
+        my $died = $@;
+        alarm 0;
+        ok((defined $e && $e == VIX_E_CANCELLED) || $died eq "alarm\n",
+           "a script's alarm still bounds a copy with a progress callback") or diag "e=" . ($e // 'undef') . " died=$died";
+        cmp_ok time - $t0, '<', 3, '... within a moment of the alarm (the copy alone takes about 5 s)';
+    }
+    is VMCopyFileFromHostToGuest($vm, $src, '/tmp/progress2.bin', 0, 0, sub { 1 }), VIX_OK,
+        'the handle works afterwards';
     my $n = sim_methods($g->{sim});
     for my $bad ('not code', [], {}, 42) {
         is VMCopyFileFromHostToGuest($vm, $src, '/tmp/progress3.bin', 0, 0, $bad), VIX_E_INVALID_ARG,

@@ -82,8 +82,11 @@ static void record(pTHX_ const vix::Status& s) {
 }
 
 /* An optional code reference as the core's progress callback. The core
- * calls it on this thread, inside the call; a die in it is caught here (it
- * must never unwind through the core) and ignored. */
+ * calls it on this thread, inside the call. A die in it (a bug, or a
+ * script's alarm handler: Perl runs pending signal handlers inside the
+ * callback) is caught here, since it must never unwind through the core,
+ * and stops the copy with VIX_E_CANCELLED through a C++ exception, which
+ * the core's transfer code unwinds cleanly. */
 static vix::CallbackArg to_callback_arg(pTHX_ SV* sv) {
     vix::CallbackArg a;
     if (!sv) return a;
@@ -108,6 +111,13 @@ static vix::CallbackArg to_callback_arg(pTHX_ SV* sv) {
         call_sv(code, G_DISCARD | G_EVAL);
         FREETMPS;
         LEAVE;
+        if (SvTRUE(ERRSV)) {
+            STRLEN len;
+            const char* msg = SvPV(ERRSV, len);
+            std::string why(msg, len);
+            why = why.substr(0, why.find('\n'));
+            throw vix::Error(vix::VIX_E_CANCELLED, "the progress callback died: " + why);
+        }
     };
     return a;
 }

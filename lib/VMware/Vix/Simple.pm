@@ -665,8 +665,9 @@ before anything is sent).
 
 Beyond the original, both copy functions take an optional sixth argument, a
 code reference called as the copy goes (about every 64 KiB) with the bytes
-done and the total; a C<die> in it is ignored. Anything else there is
-C<VIX_E_INVALID_ARG>.
+done and the total. A C<die> in it stops the copy with C<VIX_E_CANCELLED> (a
+download leaves no file); so does a script's C<alarm> whose handler dies,
+wherever the signal lands. Anything else there is C<VIX_E_INVALID_ARG>.
 
     $err = VMCopyFileFromHostToGuest($vmHandle, "big.iso", "/tmp/big.iso", 0, 0,
         sub { my ($done, $total) = @_; printf STDERR "\r%d%%", 100 * $done / $total });
