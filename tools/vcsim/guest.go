@@ -494,16 +494,9 @@ func (m *guestFileManager) MakeDirectoryInGuest(ctx *simulator.Context, req *typ
 }
 
 func (m *guestFileManager) mkdir(req *types.MakeDirectoryInGuest) types.BaseMethodFault {
-	g, f := m.w.prepare(req.Vm, req.Auth)
+	g, rp, f := m.target(req.Vm, req.Auth, req.DirectoryPath, "directoryPath", false)
 	if f != nil {
 		return f
-	}
-	if f := checkPath(req.DirectoryPath, "directoryPath"); f != nil {
-		return f
-	}
-	rp, err := g.resolve(req.DirectoryPath, false)
-	if err != nil {
-		return fsFault(req.DirectoryPath, err)
 	}
 	if _, err := os.Lstat(g.host(rp)); err == nil {
 		return &types.FileAlreadyExists{FileFault: types.FileFault{File: req.DirectoryPath}}
@@ -545,6 +538,26 @@ func (m *guestFileManager) mkdir(req *types.MakeDirectoryInGuest) types.BaseMeth
 	return nil
 }
 
+// target is the start every operation on one guest path shares, in the
+// order vSphere checks: the guest (VM found, powered on, Tools running,
+// credentials valid), the path (absolute, clean), then the path resolved
+// inside the guest's tree (its last element followed or not).
+func (m *guestFileManager) target(vm types.ManagedObjectReference, auth types.BaseGuestAuthentication,
+	p, prop string, follow bool) (*guest, string, types.BaseMethodFault) {
+	g, f := m.w.prepare(vm, auth)
+	if f != nil {
+		return nil, "", f
+	}
+	if f := checkPath(p, prop); f != nil {
+		return nil, "", f
+	}
+	rp, err := g.resolve(p, follow)
+	if err != nil {
+		return nil, "", fsFault(p, err)
+	}
+	return g, rp, nil
+}
+
 // DeleteFileInGuest removes a file (or symlink).
 //
 // Real vSphere: FileNotFound when missing, NotAFile for a directory,
@@ -552,16 +565,9 @@ func (m *guestFileManager) mkdir(req *types.MakeDirectoryInGuest) types.BaseMeth
 func (m *guestFileManager) DeleteFileInGuest(ctx *simulator.Context, req *types.DeleteFileInGuest) soap.HasFault {
 	body := &methods.DeleteFileInGuestBody{}
 	f := func() types.BaseMethodFault {
-		g, f := m.w.prepare(req.Vm, req.Auth)
+		g, rp, f := m.target(req.Vm, req.Auth, req.FilePath, "filePath", false)
 		if f != nil {
 			return f
-		}
-		if f := checkPath(req.FilePath, "filePath"); f != nil {
-			return f
-		}
-		rp, err := g.resolve(req.FilePath, false)
-		if err != nil {
-			return fsFault(req.FilePath, err)
 		}
 		st, err := os.Lstat(g.host(rp))
 		if err != nil {
@@ -594,16 +600,9 @@ func (m *guestFileManager) DeleteFileInGuest(ctx *simulator.Context, req *types.
 func (m *guestFileManager) DeleteDirectoryInGuest(ctx *simulator.Context, req *types.DeleteDirectoryInGuest) soap.HasFault {
 	body := &methods.DeleteDirectoryInGuestBody{}
 	f := func() types.BaseMethodFault {
-		g, f := m.w.prepare(req.Vm, req.Auth)
+		g, rp, f := m.target(req.Vm, req.Auth, req.DirectoryPath, "directoryPath", false)
 		if f != nil {
 			return f
-		}
-		if f := checkPath(req.DirectoryPath, "directoryPath"); f != nil {
-			return f
-		}
-		rp, err := g.resolve(req.DirectoryPath, false)
-		if err != nil {
-			return fsFault(req.DirectoryPath, err)
 		}
 		st, err := os.Lstat(g.host(rp))
 		if err != nil {
@@ -795,16 +794,9 @@ func (m *guestFileManager) CreateTemporaryDirectoryInGuest(ctx *simulator.Contex
 func (m *guestFileManager) ChangeFileAttributesInGuest(ctx *simulator.Context, req *types.ChangeFileAttributesInGuest) soap.HasFault {
 	body := &methods.ChangeFileAttributesInGuestBody{}
 	f := func() types.BaseMethodFault {
-		g, f := m.w.prepare(req.Vm, req.Auth)
+		g, rp, f := m.target(req.Vm, req.Auth, req.GuestFilePath, "guestFilePath", true)
 		if f != nil {
 			return f
-		}
-		if f := checkPath(req.GuestFilePath, "guestFilePath"); f != nil {
-			return f
-		}
-		rp, err := g.resolve(req.GuestFilePath, true)
-		if err != nil {
-			return fsFault(req.GuestFilePath, err)
 		}
 		hp := g.host(rp)
 		st, err := os.Stat(hp)

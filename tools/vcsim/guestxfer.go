@@ -147,16 +147,9 @@ func (m *guestFileManager) InitiateFileTransferToGuest(ctx *simulator.Context, r
 func (m *guestFileManager) InitiateFileTransferFromGuest(ctx *simulator.Context, req *types.InitiateFileTransferFromGuest) soap.HasFault {
 	body := &methods.InitiateFileTransferFromGuestBody{}
 	info, f := func() (*types.FileTransferInformation, types.BaseMethodFault) {
-		g, f := m.w.prepare(req.Vm, req.Auth)
+		g, rp, f := m.target(req.Vm, req.Auth, req.GuestFilePath, "guestFilePath", true)
 		if f != nil {
 			return nil, f
-		}
-		if f := checkPath(req.GuestFilePath, "guestFilePath"); f != nil {
-			return nil, f
-		}
-		rp, err := g.resolve(req.GuestFilePath, true)
-		if err != nil {
-			return nil, fsFault(req.GuestFilePath, err)
 		}
 		hp := g.host(rp)
 		st, err := os.Stat(hp)
