@@ -102,16 +102,23 @@ func main() {
 		die(err)
 	}
 	items := 0
-	vmCycle := func() error {
+	// The VM at path, in the default datacenter, as a govmomi user finds it.
+	findVM := func() (*object.VirtualMachine, error) {
 		dc, err := find.NewFinder(c.Client, false).DefaultDatacenter(ctx)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		ref, err := object.NewSearchIndex(c.Client).FindByDatastorePath(ctx, dc, path)
 		if err != nil || ref == nil {
-			return fmt.Errorf("no VM at %s: %v", path, err)
+			return nil, fmt.Errorf("no VM at %s: %v", path, err)
 		}
-		vm := ref.(*object.VirtualMachine)
+		return ref.(*object.VirtualMachine), nil
+	}
+	vmCycle := func() error {
+		vm, err := findVM()
+		if err != nil {
+			return err
+		}
 		st, err := vm.PowerState(ctx)
 		if err != nil {
 			return err
@@ -134,15 +141,9 @@ func main() {
 	}
 	var snapVM *object.VirtualMachine
 	if snaps {
-		dc, err := find.NewFinder(c.Client, false).DefaultDatacenter(ctx)
-		if err != nil {
+		if snapVM, err = findVM(); err != nil {
 			die(err)
 		}
-		ref, err := object.NewSearchIndex(c.Client).FindByDatastorePath(ctx, dc, path)
-		if err != nil || ref == nil {
-			die(fmt.Errorf("no VM at %s: %v", path, err))
-		}
-		snapVM = ref.(*object.VirtualMachine)
 	}
 	// Snapshots by reference (methods.*), not by name: govmomi's
 	// RevertToSnapshot(name) and RemoveSnapshot(name) read the tree first.
@@ -269,15 +270,10 @@ func main() {
 	}
 	rss0 := statusKB("VmRSS")
 	if copyMode || runMode { // untimed set-up: the VM, Tools running, the managers
-		dc, err := find.NewFinder(c.Client, false).DefaultDatacenter(ctx)
+		vm, err := findVM()
 		if err != nil {
 			die(err)
 		}
-		ref, err := object.NewSearchIndex(c.Client).FindByDatastorePath(ctx, dc, path)
-		if err != nil || ref == nil {
-			die(fmt.Errorf("no VM at %s: %v", path, err))
-		}
-		vm := ref.(*object.VirtualMachine)
 		running := false
 		for i := 0; i < 300 && !running; i++ {
 			if running, err = vm.IsToolsRunning(ctx); err != nil {
